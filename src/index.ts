@@ -1,1 +1,24 @@
-export {};
+/**
+ * onnxbridge's programmatic API. The IR lives under `ir`; the functions below are the entry points a
+ * build pipeline needs: load, save, inspect, validate.
+ */
+export { loadModel, saveModel, encodeModel, decodeModel } from './api/model-io.js';
+export { inspect, type InspectReport, type IOEntry } from './api/inspect.js';
+export { validate, type ValidationReport, type ValidationIssue } from './api/validate.js';
+export { checkModel, type CheckReport } from './ir/check/check-model.js';
+export { inferShapes, type InferReport, type InferOptions } from './ir/infer/infer-shapes.js';
+
+export * from './ir/errors.js';
+export { DataType, dataTypeName, dataTypeInfo } from './ir/dtype.js';
+export type { Dim, Shape } from './ir/shape.js';
+export { tensorType, formatType, type ValueType, type TensorType } from './ir/types.js';
+export { Tensor, ArrayTensor, BytesTensor, LazyTensor, ExternalTensor, StringTensor, type SparseTensor, type MetadataProps } from './ir/tensor.js';
+export { attr, AttributeType, type Attribute, type Int64 } from './ir/attribute.js';
+export { Value, type Use } from './ir/value.js';
+export { Node, type NodeInit } from './ir/node.js';
+export { Graph } from './ir/graph.js';
+export { Model, Func, type TrainingInfo, type OpsetImports } from './ir/model.js';
+export { sortTopologically } from './ir/topo-sort.js';
+export { verifyModel } from './ir/verify.js';
+export { printModel } from './ir/print.js';
+export { getSchema, getSchemaVersions } from './ir/ops/registry.js';

@@ -71,7 +71,7 @@ export function typeString(t: ValueType): string {
     case 'sequence':
       return `seq(${t.elem === undefined ? '?' : typeString(t.elem)})`;
     case 'map':
-      return `map(${dataTypeName(t.key).toLowerCase()}, ${t.value === undefined ? '?' : typeString(t.value)})`;
+      return `map(${dataTypeName(t.key).toLowerCase()},${t.value === undefined ? '?' : typeString(t.value)})`;
     case 'optional':
       return `optional(${t.elem === undefined ? '?' : typeString(t.elem)})`;
     case 'opaque':
