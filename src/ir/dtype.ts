@@ -30,6 +30,9 @@ export enum DataType {
   FLOAT8E8M0 = 24,
   UINT2 = 25,
   INT2 = 26,
+  /** ONNX HEAD (IR 14); not in onnx 1.22's schemas yet. */
+  FLOAT6E2M3 = 27,
+  FLOAT6E3M2 = 28,
 }
 
 export interface DataTypeInfo {
@@ -90,6 +93,8 @@ const TABLE: readonly DataTypeInfo[] = [
   info(DataType.FLOAT8E8M0, 'float8e8m0', 8, 'float'),
   info(DataType.UINT2, 'uint2', 2, 'uint'),
   info(DataType.INT2, 'int2', 2, 'int'),
+  info(DataType.FLOAT6E2M3, 'float6e2m3', 6, 'float'),
+  info(DataType.FLOAT6E3M2, 'float6e3m2', 6, 'float'),
 ];
 
 const BY_TYPE_STR = new Map(TABLE.map((t) => [t.typeStr, t]));

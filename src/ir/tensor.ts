@@ -216,6 +216,7 @@ export function viewAs(dtype: DataType, raw: Uint8Array, count: number): TypedAr
 /** 4-bit kinds pack two per byte (first element in the low nibble); 2-bit kinds four per byte from the LSB. */
 function unpackSubByte(dtype: DataType, raw: Uint8Array, count: number): TypedArray {
   const bits = dataTypeInfo(dtype).bits;
+  if (8 % bits !== 0) throw new FormatError(`no array form for ${dataTypeName(dtype)} yet`);
   const signed = dtype === DataType.INT4 || dtype === DataType.INT2;
   const out = signed ? new Int8Array(count) : new Uint8Array(count);
   const perByte = 8 / bits;
@@ -231,6 +232,7 @@ function unpackSubByte(dtype: DataType, raw: Uint8Array, count: number): TypedAr
 
 function packSubByte(dtype: DataType, data: TypedArray): Uint8Array {
   const bits = dataTypeInfo(dtype).bits;
+  if (8 % bits !== 0) throw new FormatError(`no packed form for ${dataTypeName(dtype)} yet`);
   const perByte = 8 / bits;
   const mask = (1 << bits) - 1;
   const out = new Uint8Array(Math.ceil(data.length / perByte));
