@@ -19,6 +19,13 @@ describe('tensors', () => {
     expect([...(t.toArray() as Float32Array)]).toEqual([3.25]);
   });
 
+  it('copies misaligned bytes of a Node Buffer without reading its pool', () => {
+    const pool = Buffer.alloc(64, 0xee);
+    pool.writeBigInt64LE(-1n, 9);
+    const t = new BytesTensor(DataType.INT64, [1], pool.subarray(9, 17));
+    expect([...(t.toArray() as BigInt64Array)]).toEqual([-1n]);
+  });
+
   it('packs int4 two to a byte, first element in the low nibble, and unpacks with sign', () => {
     const t = new ArrayTensor(DataType.INT4, [3], new Int8Array([-1, 7, -8]));
     expect([...t.bytes()]).toEqual([0x7f, 0x08]);

@@ -209,7 +209,8 @@ export function viewAs(dtype: DataType, raw: Uint8Array, count: number): TypedAr
   if (Ctor === undefined) throw new FormatError(`no array form for ${dataTypeName(dtype)}`);
   const n = raw.byteLength / Ctor.BYTES_PER_ELEMENT;
   if (raw.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(raw.buffer, raw.byteOffset, n);
-  const copy = raw.slice();
+  // Not raw.slice(): on a Node Buffer that is a view into a shared pool, not a copy.
+  const copy = new Uint8Array(raw);
   return new Ctor(copy.buffer, 0, n);
 }
 

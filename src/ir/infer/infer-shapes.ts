@@ -87,10 +87,27 @@ export class Engine implements InferEnv {
     for (const node of graph) this.inferNode(node);
   }
 
+  /**
+   * Infers a subgraph from its declared types plus `inputTypes`. A rule may call this more than once for
+   * the same body (Loop iterates to a fixpoint of its carried types), so what an earlier call found is
+   * forgotten first: only declarations and the new input types count.
+   */
   inferSubgraph(graph: Graph, inputTypes: readonly (ValueType | undefined)[]): (ValueType | undefined)[] {
+    this.forget(graph);
     graph.inputs.forEach((v, i) => this.setType(v, inputTypes[i], undefined));
     this.inferGraph(graph);
     return graph.outputs.map((v) => this.typeOf(v));
+  }
+
+  private forget(graph: Graph): void {
+    for (const v of graph.inputs) this.types.delete(v);
+    for (const n of graph) {
+      for (const v of n.outputs) {
+        this.types.delete(v);
+        this.consts.delete(v);
+      }
+      n.subgraphs().forEach((g) => this.forget(g));
+    }
   }
 
   /** Writes merged types onto the values this engine saw (the model's own graphs only). */
