@@ -13,7 +13,8 @@ export function formatBytes(n: number): string {
 
 export function formatCount(n: number): string {
   if (n < 1e3) return String(n);
-  if (n < 1e6) return `${(n / 1e3).toFixed(1)} K`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(2)} M`;
-  return `${(n / 1e9).toFixed(2)} G`;
+  // Three significant digits: 3.96 K, 11.7 M, 175 G.
+  if (n < 1e6) return `${Number((n / 1e3).toPrecision(3))} K`;
+  if (n < 1e9) return `${Number((n / 1e6).toPrecision(3))} M`;
+  return `${Number((n / 1e9).toPrecision(3))} G`;
 }
