@@ -15,12 +15,18 @@ import { inferShapes } from '../../src/ir/infer/infer-shapes.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { formatShape } from '../../src/ir/shape.js';
 import type { ValueType } from '../../src/ir/types.js';
-import { listBackendModels } from '../support/test-data.js';
+import { listBackendModels, listLightModels, type BackendModel } from '../support/test-data.js';
 
 const filter = process.env['ONNX_SHAPE_FILTER'];
-const models = listBackendModels(['node', 'simple', 'pytorch-converted', 'pytorch-operator']).filter(
-  (m) => m.dataSets.length > 0 && (!filter || m.name.includes(filter)),
-);
+const models = [
+  ...listBackendModels(['node', 'simple', 'pytorch-converted', 'pytorch-operator']).filter((m) => m.dataSets.length > 0),
+  ...listLightModels(),
+].filter((m) => !filter || m.name.includes(filter));
+
+/** Where the reference tensor for output `i` lives: test_data_set_0/, or beside a light model. */
+function referenceFile(m: BackendModel, i: number): string {
+  return m.category === 'light' ? path.join(m.dir, `${m.name}_output_${i}.pb`) : path.join(m.dataSets[0]!, `output_${i}.pb`);
+}
 
 const tally = { models: 0, outputs: 0, exact: 0, partial: 0, unknown: 0, notTensor: 0 };
 
@@ -46,7 +52,7 @@ describe('shape inference agrees with the ONNX backend test outputs', () => {
     tally.models++;
     const problems: string[] = [];
     model.graph.outputs.forEach((v, i) => {
-      const file = path.join(m.dataSets[0]!, `output_${i}.pb`);
+      const file = referenceFile(m, i);
       if (declared[i]?.kind !== 'tensor' || !fs.existsSync(file)) {
         tally.notTensor++;
         return;

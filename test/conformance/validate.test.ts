@@ -5,9 +5,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/api/model-io.js';
 import { validate } from '../../src/api/validate.js';
-import { listBackendModels } from '../support/test-data.js';
+import { listBackendModels, listLightModels } from '../support/test-data.js';
 
-const models = listBackendModels();
+const models = [...listBackendModels(), ...listLightModels()];
 let passed = 0;
 const missing = new Map<string, number>();
 

@@ -87,3 +87,17 @@ export function listBackendModels(
   const order = new Map<string, number>(BACKEND_CATEGORIES.map((c, i) => [c, i]));
   return out.sort((a, b) => (order.get(a.category) ?? 0) - (order.get(b.category) ?? 0) || a.dir.localeCompare(b.dir));
 }
+
+/**
+ * The `light` category: real architectures (AlexNet, DenseNet, Inception, ResNet, ...) stored flat as
+ * `light_<name>.onnx` beside `light_<name>_output_0.pb`, with no test_data_set folders.
+ */
+export function listLightModels(dataDir: string = onnxTestDataDir()): BackendModel[] {
+  const dir = path.join(dataDir, 'light');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.onnx'))
+    .sort()
+    .map((f) => ({ category: 'light' as const, name: f.slice(0, -'.onnx'.length), dir, modelPath: path.join(dir, f), dataSets: [] }));
+}

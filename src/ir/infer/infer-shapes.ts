@@ -77,8 +77,10 @@ export class Engine implements InferEnv {
 
   constantOf(v: Value): ConstantData | undefined {
     if (this.consts.has(v)) return this.consts.get(v);
-    // An initializer that is also a graph input is only a default: the caller may feed another value.
-    const c = v.constValue !== undefined && !v.isGraphInput() ? tensorToConstant(v.constValue) : undefined;
+    // From IR 4 on, an initializer that is also a graph input is only a default the caller may
+    // override; before IR 4 every initializer had to be listed as an input, so it is still a constant.
+    const overridable = v.isGraphInput() && (this.model?.irVersion ?? 4) >= 4;
+    const c = v.constValue !== undefined && !overridable ? tensorToConstant(v.constValue) : undefined;
     this.consts.set(v, c);
     return c;
   }
