@@ -9,6 +9,13 @@ import { registerShapeRules, type ShapeRule } from '../shape-rule.js';
 import { intConstant, intValues, isExactIntDtype, wrapInt } from './util.js';
 
 function targetDtype(ctx: InferContext): DataType {
+  // Cast-1 spelled `to` as a STRING holding the type's name ("FLOAT"); from opset 6 it is the INT code.
+  if (ctx.schema.sinceVersion < 6) {
+    const name = ctx.attrString('to');
+    const dt = name === undefined ? undefined : (DataType as unknown as Record<string, DataType | undefined>)[name.toUpperCase()];
+    if (dt === undefined || typeof dt !== 'number' || dt === DataType.UNDEFINED) ctx.fail(`attribute "to" is not a known data type name: ${JSON.stringify(name)}`);
+    return dt;
+  }
   const to = ctx.attrInt('to');
   if (to === undefined) ctx.fail('attribute "to" is required');
   if (!isKnownDataType(to) || to === DataType.UNDEFINED) ctx.fail(`attribute "to" is not a known data type: ${to}`);
