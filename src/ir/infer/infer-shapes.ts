@@ -40,8 +40,12 @@ const MAX_FUNCTION_DEPTH = 32;
  * registered for each op, through If/Loop/Scan bodies and model-local functions. Linear in the
  * number of nodes (a function body is inferred once per call site).
  */
+export function emptyInferReport(): InferReport {
+  return { nodes: 0, complete: 0, partial: 0, unknown: 0, errors: [], missingRules: new Map() };
+}
+
 export function inferShapes(model: Model, options: InferOptions = {}): InferReport {
-  const report: InferReport = { nodes: 0, complete: 0, partial: 0, unknown: 0, errors: [], missingRules: new Map() };
+  const report = emptyInferReport();
   const engine = new Engine(model, model.opsetImports, report, 0);
   engine.inferGraph(model.graph);
   if (options.apply ?? true) engine.apply();
@@ -117,7 +121,8 @@ export class Engine implements InferEnv {
     for (const [v, t] of this.types) if (t !== undefined) v.type = t;
   }
 
-  private inferNode(node: Node): void {
+  /** Infers one node from what is known of its inputs (importers call this as they emit nodes). */
+  inferNode(node: Node): void {
     this.report.nodes++;
     const fn = this.model?.findFunction(node.domain, node.opType, node.overload);
     if (fn !== undefined) this.inferCall(node, fn);

@@ -9,7 +9,7 @@ import type { ConstantData } from '../ops/infer-context.js';
 import { Node } from '../node.js';
 import type { ValueType } from '../types.js';
 import { Value } from '../value.js';
-import { Engine, type InferReport } from './infer-shapes.js';
+import { emptyInferReport, Engine } from './infer-shapes.js';
 
 export interface SingleNodeCase {
   opType: string;
@@ -39,7 +39,7 @@ export function inferSingleNode(c: SingleNodeCase): SingleNodeResult {
   });
   for (const g of node.subgraphs()) g.parentNode = node;
   graph.appendNode(node);
-  const report: InferReport = { nodes: 0, complete: 0, partial: 0, unknown: 0, errors: [], missingRules: new Map() };
+  const report = emptyInferReport();
   const engine = new Engine(undefined, new Map([[c.domain ?? '', c.opset]]), report, 0);
   c.inputs.forEach((spec, i) => {
     const v = inputs[i];

@@ -1,0 +1,3 @@
+// Every ATen lowering family; importing this module fills atenTable.
+import './elementwise.js';
+import './structural.js';
