@@ -4,7 +4,7 @@ import path from 'node:path';
 import { BridgeError, UsageError } from '../ir/errors.js';
 import type { Model } from '../ir/model.js';
 import { ExternalTensor, LazyTensor, type Tensor } from '../ir/tensor.js';
-import { encodeModelProto } from '../formats/onnx/codec.js';
+import { encodeModelProtoChunks } from '../formats/onnx/codec.js';
 import { checkLocation } from '../formats/onnx/external-data.js';
 import { exportModel, type ExportOptions, type TensorPlacement } from '../exporters/onnx/index.js';
 import { DataFileSink } from './data-file-sink.js';
@@ -58,17 +58,17 @@ export async function saveModelFile(model: Model, file: string, options: SaveOpt
     };
     const proto = exportModel(model, { place, valueInfo: options.valueInfo });
     sink?.close();
-    const bytes = encodeModelProto(proto, file);
-    for (const t of loadedForInline) t.release(); // their bytes are in `bytes` now
+    const chunks = encodeModelProtoChunks(proto, file); // Note [streaming encode]: tensors are not copied
 
     const tmpModel = tempPath(target);
     temps.push(tmpModel);
-    fs.writeFileSync(tmpModel, bytes, { flag: 'wx' });
+    const modelBytes = writeChunksToNewFile(tmpModel, chunks);
+    for (const t of loadedForInline) t.release(); // their bytes are in the file now
     if (sink !== undefined) fs.renameSync(sink.tempPath, sink.finalPath);
     fs.renameSync(tmpModel, target);
     temps.length = 0;
     if (sink !== undefined) repoint(sink);
-    const report: SaveReport = { path: target, modelBytes: bytes.length };
+    const report: SaveReport = { path: target, modelBytes };
     if (sink !== undefined) report.externalData = { path: sink.finalPath, location: sink.location, tensors: sink.written.size, bytes: sink.size };
     return report;
   } catch (e) {
@@ -86,6 +86,43 @@ function checkedLocation(location: string): string {
     return checkLocation(location, 'externalDataLocation');
   } catch (e) {
     throw new UsageError(`externalDataLocation: ${e instanceof BridgeError ? e.detail : String(e)}`);
+  }
+}
+
+/** writev takes at most IOV_MAX (1024 on Linux and macOS) buffers per call. */
+const WRITEV_MAX_BUFFERS = 1024;
+
+/**
+ * Creates `file` (failing if it exists) holding the chunks one after another, with writev in batches;
+ * returns the bytes written. A write may be partial (Linux writes at most 2 GiB - 4 KiB per call), so
+ * each batch starts where the last one stopped.
+ */
+function writeChunksToNewFile(file: string, chunks: readonly Uint8Array[]): number {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    let total = 0;
+    let i = 0; // first chunk not fully written
+    let done = 0; // bytes of chunks[i] already written
+    while (i < chunks.length) {
+      const batch: Uint8Array[] = [];
+      for (let j = i; j < chunks.length && batch.length < WRITEV_MAX_BUFFERS; j++) {
+        const c = chunks[j]!;
+        if (c.length > 0) batch.push(j === i ? c.subarray(done) : c);
+      }
+      if (batch.length === 0) break;
+      let n = fs.writevSync(fd, batch);
+      if (n === 0) throw new Error(`writev wrote nothing to ${file}`);
+      total += n;
+      while (i < chunks.length && n >= chunks[i]!.length - done) {
+        n -= chunks[i]!.length - done;
+        i++;
+        done = 0;
+      }
+      done += n;
+    }
+    return total;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -13,6 +13,7 @@
  */
 import protobuf from 'protobufjs/light.js';
 import { FormatError } from '../../ir/errors.js';
+import { ChunkWriter, LARGE_BYTES } from './chunk-writer.js';
 import type { ModelProto, OnnxMessages, TensorProto } from './generated/onnx-types.js';
 import { messageType, type OnnxMessageName } from './schema.js';
 import { diagnoseWire } from './wire-diagnose.js';
@@ -37,25 +38,43 @@ export function decodeMessage<K extends OnnxMessageName>(kind: K, bytes: Uint8Ar
 
 /** Encodes the named message; the result may be a view into a larger pooled buffer (mind byteOffset). */
 export function encodeMessage<K extends OnnxMessageName>(kind: K, message: OnnxMessages[K], file?: string): Uint8Array {
+  const out = encodeChecked(kind, message, file, protobuf.Writer.create(), (w) => w.finish());
+  checkSize(kind, out.length, file);
+  return out;
+}
+
+/**
+ * The verify-then-encode of a message into `writer`, then `finish`. protobufjs's encoder trusts its
+ * input (a string or a float where an int64 belongs is written as some other number, without a word),
+ * so check the shapes first: one pass, small next to the encode itself (under 1 ms for a 500 MiB model
+ * of raw_data, which it checks by `.length` only).
+ */
+function encodeChecked<W extends protobuf.Writer, R>(
+  kind: OnnxMessageName,
+  message: unknown,
+  file: string | undefined,
+  writer: W,
+  finish: (w: W) => R,
+): R {
   const type = messageType(kind);
-  // protobufjs's encoder trusts its input (a string or a float where an int64 belongs is written as some
-  // other number, without a word), so check the shapes first: one pass, small next to the encode itself.
-  let out: Uint8Array;
   try {
     const wrong = type.verify(message as Record<string, unknown>);
     if (wrong !== null) throw new FormatError(`cannot encode ${kind}: ${shortenPath(wrong)}`, { file });
-    out = type.encode(message as Record<string, unknown>).finish();
+    type.encode(message as Record<string, unknown>, writer);
+    return finish(writer);
   } catch (e) {
     if (e instanceof FormatError) throw e;
     throw new FormatError(`cannot encode ${kind}: ${errorText(e)}`, { file }, { cause: e });
   }
-  if (out.length > MAX_MESSAGE_BYTES) {
+}
+
+function checkSize(kind: OnnxMessageName, bytes: number, file: string | undefined): void {
+  if (bytes > MAX_MESSAGE_BYTES) {
     throw new FormatError(
-      `encoded ${kind} is ${out.length} bytes, over protobuf's 2 GiB limit; store large tensors as external data`,
+      `encoded ${kind} is ${bytes} bytes, over protobuf's 2 GiB limit; store large tensors as external data`,
       { file },
     );
   }
-  return out;
 }
 
 /**
@@ -74,6 +93,19 @@ export function decodeModelProto(bytes: Uint8Array, file?: string): ModelProto {
 
 export function encodeModelProto(m: ModelProto, file?: string): Uint8Array {
   return encodeMessage('ModelProto', m, file);
+}
+
+/**
+ * The bytes of `encodeModelProto(m)` as consecutive chunks, for `writev`: every byte string of at least
+ * `largeBytes` (raw_data, mostly) is its own chunk, the very array in `m` and not a copy, and the small
+ * parts between them are views into one buffer that holds only them. See Note [streaming encode]. Same checks
+ * and errors as encodeModelProto (the 2 GiB limit applies to the total).
+ */
+export function encodeModelProtoChunks(m: ModelProto, file?: string, largeBytes: number = LARGE_BYTES): Uint8Array[] {
+  return encodeChecked('ModelProto', m, file, new ChunkWriter(largeBytes), (w) => {
+    checkSize('ModelProto', w.byteLength, file);
+    return w.chunks();
+  });
 }
 
 /** Decodes a serialized TensorProto, e.g. a backend test's input_0.pb. */
