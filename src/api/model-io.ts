@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { BridgeError, UsageError } from '../ir/errors.js';
 import type { Model } from '../ir/model.js';
-import { decodeModelProto, encodeModelProto } from '../formats/onnx/codec.js';
+import { decodeModelProto, encodeModelProtoChunks } from '../formats/onnx/codec.js';
 import { exportModel, type ExportOptions } from '../exporters/onnx/index.js';
 import { importModel } from '../importers/onnx/index.js';
 import { externalOpener } from './external-open.js';
@@ -68,7 +68,19 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}): Model
  */
 export function encodeModel(model: Model, options: EncodeOptions = {}): Uint8Array {
   checkInlineSize(model, (t) => !isExternalTensor(t));
-  return encodeModelProto(exportModel(model, { valueInfo: options.valueInfo }));
+  // Chunks reference large weights instead of copying them; joining them is the one copy we need.
+  return joinChunks(encodeModelProtoChunks(exportModel(model, { valueInfo: options.valueInfo })));
+}
+
+function joinChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /** Writes `model` to `file` (and, as needed, an external data file beside it); see SaveOptions. */
