@@ -14,7 +14,7 @@ import { validate, type ValidationReport } from './validate.js';
 export interface ConvertOptions {
   /** Where to write the ONNX model; default: the input's name with `.onnx` beside it. */
   output?: string;
-  /** ai.onnx opset of the result (default 18). */
+  /** ai.onnx opset of the result (default 18 for framework artifacts; an ONNX input keeps its own). */
   opset?: number;
   /** Fixed dims for inputs, e.g. { x: [1, 3, 224, 224] }; others keep their (symbolic) dims. */
   inputShapes?: Record<string, number[]>;
@@ -49,8 +49,10 @@ export const DEFAULT_OPSET = 18;
  * validate, write, and with `check` compare onnxruntime's outputs with the reference outputs.
  */
 export async function convert(file: string, options: ConvertOptions = {}): Promise<ConvertResult> {
-  const opset = options.opset ?? DEFAULT_OPSET;
-  if (!Number.isInteger(opset) || opset < 13 || opset > 23) throw new UsageError(`--opset must be between 13 and 23, got ${opset}`);
+  const requested = options.opset;
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 13 || requested > 23)) {
+    throw new UsageError(`--opset must be between 13 and 23, got ${requested}`);
+  }
   const format = detectFormat(file);
   const importer = importers[format];
   if (importer === undefined) throw new UsageError(`${file}: converting ${format} artifacts is not supported yet`);
@@ -58,7 +60,8 @@ export async function convert(file: string, options: ConvertOptions = {}): Promi
   const model = await importer.read(file);
   if (options.inputShapes) overrideInputShapes(model, options.inputShapes, file);
   options.onStage?.('lower');
-  importer.lower(model, { opset, file });
+  importer.lower(model, { opset: requested, file });
+  const opset = model.opset('') ?? requested ?? DEFAULT_OPSET;
   sortTopologically(model.graph);
   options.onStage?.('validate');
   inferShapes(model);
