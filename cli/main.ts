@@ -44,13 +44,18 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     if (helpText) io.out(helpText);
     return code;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, argv.includes('--json'));
   }
 }
 
-export function reportError(e: unknown, io: CliIO): number {
+/** One line on stderr; with --json also a JSON object on stdout, so scripts that parse stdout see why. */
+export function reportError(e: unknown, io: CliIO, json = false): number {
   if (e instanceof BridgeError) {
     io.err(`error: ${e.message}`);
+    if (json) {
+      const where = Object.fromEntries(Object.entries({ file: e.file, node: e.node, op: e.op, path: e.path }).filter(([, v]) => v !== undefined));
+      io.out(JSON.stringify({ ok: false, error: { kind: e.name, message: e.detail, ...where } }, null, 2));
+    }
     return ExitCode.badInput;
   }
   const err = e instanceof Error ? e : new Error(String(e));

@@ -89,6 +89,15 @@ describe('bad input and usage exit 2 with one clear line', () => {
     expect(r.stderr).toMatch(/^error: .*cut\.onnx/);
   });
 
+  it('with --json, the error also goes to stdout as JSON naming the file', async () => {
+    const cut = path.join(tmp, 'cut2.onnx');
+    fs.writeFileSync(cut, fs.readFileSync(CNN).subarray(0, 100));
+    const r = await run('inspect', cut, '--json');
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: false, error: { kind: 'FormatError', file: cut } });
+  });
+
   it('an unknown command or option, and a missing argument', async () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('inspect', CNN, '--no-such-flag')).code).toBe(2);
