@@ -3,6 +3,9 @@
  * build pipeline needs: load, save, inspect, validate.
  */
 export { loadModel, saveModel, encodeModel, decodeModel } from './api/model-io.js';
+export { convert, type ConvertOptions, type ConvertResult } from './api/convert.js';
+export { checkWithOnnxruntime, type ParityReport, type OutputParity } from './parity/check.js';
+export { loadReference, type Reference } from './parity/reference.js';
 export { inspect, type InspectReport, type IOEntry } from './api/inspect.js';
 export { validate, type ValidationReport, type ValidationIssue } from './api/validate.js';
 export { checkModel, type CheckReport } from './ir/check/check-model.js';
