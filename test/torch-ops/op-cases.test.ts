@@ -53,6 +53,12 @@ interface CaseJson {
 const EXPECTED_UNSUPPORTED: Record<string, string> = {
   'rnn/lstm_proj_size': 'ONNX LSTM has no output projection (nn.LSTM proj_size adds w_hr per layer)',
   'attention/sdpa_dropout': 'dropout_p > 0 draws random numbers; an exported graph would not match torch',
+  'activation/dropout_train': 'dropout in training mode draws random numbers; only eval-mode (or p = 0) dropout converts',
+  'normalization/batch_norm_training': 'batch_norm with training=True normalizes with batch statistics and updates the running ones: export in eval mode',
+  'indexing/index_mask_with_int': 'a boolean mask mixed with integer index tensors (torch turns the mask into nonzero indices broadcast with the others); refused',
+  'pooling/avg_pool2d_divisor_override': 'ONNX AveragePool has no divisor override',
+  'pooling/adaptive_avg_pool2d_uneven': 'adaptive pooling 7 -> 3 has windows of unequal size, which no ONNX AveragePool expresses',
+  'resize/bilinear_default_inconsistent_scales': 'output_size plus scales that map coordinates differently: ONNX Resize takes sizes or scales, not both',
 };
 
 const DTYPES: Record<string, { onnx: DataType; ort: ort.Tensor.Type }> = {

@@ -1,5 +1,7 @@
 import type { Graph } from '../../ir/graph.js';
 import type { Model } from '../../ir/model.js';
+import type { Node } from '../../ir/node.js';
+import { formalIndex, getSchema } from '../../ir/ops/registry.js';
 import type { Value } from '../../ir/value.js';
 import type { GraphProto } from '../../formats/onnx/generated/onnx-types.js';
 import { graphProto } from './export-graph.js';
@@ -41,8 +43,10 @@ export class ExportContext {
 
   /**
    * A value needs a name when something refers to it: a node reads it or a graph lists it as an output.
-   * An unnamed output nobody reads is an omitted optional output and stays ''. New names avoid every
-   * name in the model, subgraphs included, since a subgraph may read any outer name.
+   * An unnamed output nobody reads stays '' (an omitted output) only where the op's schema allows it:
+   * an optional output. A variadic or required one (Split's pieces) gets a name, since '' there is
+   * invalid ONNX (onnxruntime-node aborts the process on such a Split). New names avoid every name in
+   * the model, subgraphs included, since a subgraph may read any outer name.
    */
   private nameUnnamed(model: Model): void {
     const taken = new Set<string>();
@@ -54,6 +58,14 @@ export class ExportContext {
       if (v.name !== '') taken.add(v.name);
       else if (v.uses.length > 0 || v.isGraphOutput()) unnamed.push(v);
     };
+    const noteOutput = (node: Node, v: Value, i: number): void => {
+      if (v.name === '' && v.uses.length === 0 && !v.isGraphOutput() && !mayOmitOutput(model, node, i)) {
+        if (!seen.has(v)) unnamed.push(v);
+        seen.add(v);
+        return;
+      }
+      note(v);
+    };
     forEachGraph(model, (g) => {
       g.inputs.forEach(note);
       g.initializers.forEach(note);
@@ -62,7 +74,7 @@ export class ExportContext {
       g.outputs.forEach(note);
       for (const node of g) {
         node.inputs.forEach(note);
-        node.outputs.forEach(note);
+        node.outputs.forEach((v, i) => noteOutput(node, v, i));
       }
     });
     let n = 0;
@@ -74,4 +86,13 @@ export class ExportContext {
       this.generated.set(v, name);
     }
   }
+}
+
+/** Whether output `i` of `node` is optional in its schema (unknown ops and domains: keep the file's form). */
+function mayOmitOutput(model: Model, node: Node, i: number): boolean {
+  const opset = model.opset(node.domain);
+  const schema = opset === undefined ? undefined : getSchema(node.domain, node.opType, opset);
+  if (schema === undefined) return true;
+  const f = formalIndex(schema, 'output', i);
+  return f === undefined || schema.outputs[f]?.option === 'optional';
 }

@@ -101,3 +101,23 @@ describe('exportModel', () => {
     expect(exportModel(model).graph!.initializer![0]!.raw_data).toEqual(new Uint8Array(new Float32Array([1, 2]).buffer));
   });
 });
+
+describe('unnamed node outputs', () => {
+  it('names an unused variadic output (Split piece) but keeps an unused optional one omitted', async () => {
+    const { Graph } = await import('../../ir/graph.js');
+    const { Model } = await import('../../ir/model.js');
+    const { Node } = await import('../../ir/node.js');
+    const { tensorType } = await import('../../ir/types.js');
+    const { DataType } = await import('../../ir/dtype.js');
+    const { attr } = await import('../../ir/attribute.js');
+    const g = new Graph('g');
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [4]));
+    const split = g.appendNode(new Node('Split', [x], { name: 'split', outputs: 2, attributes: [attr.int('num_outputs', 2)] }));
+    const drop = g.appendNode(new Node('Dropout', [split.output(0)], { name: 'drop', outputs: 2 }));
+    g.addOutput(drop.output(0));
+    const proto = exportModel(new Model(g, new Map([['', 18]])));
+    const nodes = proto.graph!.node!;
+    expect(nodes[0]!.output!.every((n) => n !== '')).toBe(true);
+    expect(nodes[1]!.output![1]).toBe('');
+  });
+});
