@@ -5,6 +5,7 @@ import type { Model } from '../ir/model.js';
 import { sortTopologically } from '../ir/topo-sort.js';
 import { checkWithOnnxruntime, type ParityReport, type ToleranceOverride } from '../parity/check.js';
 import { loadReference } from '../parity/reference.js';
+import { DEFAULT_OPSET } from './defaults.js';
 import { overrideInputShapes } from './input-shapes.js';
 import { saveModel } from './model-io.js';
 import { importers } from './source-importers.js';
@@ -41,7 +42,7 @@ export interface ConvertResult {
   parity?: ParityReport;
 }
 
-export const DEFAULT_OPSET = 18;
+export { DEFAULT_OPSET };
 
 /**
  * Converts a framework artifact (TorchScript archive, torch.export .pt2, or ONNX) to ONNX: import into

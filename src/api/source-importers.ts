@@ -1,5 +1,13 @@
-import { UsageError } from '../ir/errors.js';
+import { readFile } from 'node:fs/promises';
+import { FormatError, UsageError } from '../ir/errors.js';
 import type { Model } from '../ir/model.js';
+import { openTorchArchive } from '../formats/torch/torch-archive.js';
+import { lowerToOnnx } from '../importers/common/lower.js';
+import '../importers/torch/ops/index.js';
+import { importPt2Archive } from '../importers/torch/pt2/index.js';
+import { importTorchScriptArchive } from '../importers/torch/torchscript/index.js';
+import { atenTable } from '../importers/torch/table.js';
+import { DEFAULT_OPSET } from './defaults.js';
 import { loadModel } from './model-io.js';
 import type { SourceFormat } from './source-format.js';
 
@@ -21,5 +29,15 @@ export const importers: Partial<Record<SourceFormat, SourceImporter>> = {
       const own = model.opset('');
       if (opset !== undefined && opset !== own) throw new UsageError(`converting between ONNX opsets (${own} to ${opset}) is not supported yet`, { file });
     },
+  },
+  // TorchScript archives and torch.export packages are both zips: what the archive holds says which.
+  'torch-zip': {
+    read: async (file) => {
+      const archive = await openTorchArchive(await readFile(file), file);
+      if (archive.kind === 'pt2') return importPt2Archive(archive);
+      if (archive.kind === 'torchscript') return importTorchScriptArchive(archive);
+      throw new FormatError('a torch.save file holds tensors, not a program: save the model with torch.jit.save or torch.export.save', { file });
+    },
+    lower: (model, { opset, file }) => lowerToOnnx(model, atenTable, { opset: opset ?? DEFAULT_OPSET, file }),
   },
 };

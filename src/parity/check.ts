@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import { CheckError } from '../ir/errors.js';
 import { dataTypeInfo } from '../ir/dtype.js';
 import { compareArrays, type OutputStats, type Tolerance } from './metrics.js';
 import { ortData, toOrtTensor } from './ort-tensors.js';
@@ -34,10 +35,15 @@ export type ToleranceOverride = Partial<Tolerance>;
  * Inputs bind by name, falling back to position; outputs likewise.
  */
 export async function checkWithOnnxruntime(model: Uint8Array | string, ref: Reference, override: ToleranceOverride = {}, against = 'reference'): Promise<ParityReport> {
-  const session =
-    typeof model === 'string'
-      ? await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 })
-      : await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 });
+  let session: ort.InferenceSession;
+  try {
+    session =
+      typeof model === 'string'
+        ? await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 })
+        : await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 });
+  } catch (e) {
+    throw new CheckError(`onnxruntime could not load the model: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
   try {
     const sets: SetParity[] = [];
     for (const set of ref.sets) sets.push(await checkSet(session, set, ref, override));
@@ -53,7 +59,13 @@ async function checkSet(session: ort.InferenceSession, set: ReferenceSet, ref: R
     const r = set.inputs.find((x) => x.name === name) ?? set.inputs[i];
     if (r !== undefined) feeds[name] = toOrtTensor(r.tensor, `input ${name}`);
   });
-  const out = await session.run(feeds);
+  let out: ort.InferenceSession.ReturnType;
+  try {
+    out = await session.run(feeds);
+  } catch (e) {
+    // e.g. a reference recorded at another batch size than an --input-shape fixed: name the data set.
+    throw new CheckError(`onnxruntime could not run the model on ${set.dir}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
   const outputs = set.outputs.map((want, i) => {
     const name = session.outputNames.includes(want.name) ? want.name : session.outputNames[i];
     const got = name === undefined ? undefined : out[name];

@@ -87,6 +87,9 @@ function lowerNode(graph: Graph, node: Node, p: Pass): void {
       return;
     }
     if (rep === null) return;
+    // A rule that succeeded on the output of an unsupported node still yields a value of unknown
+    // type; keep the taint so rules further down stay quiet instead of reporting a second failure.
+    if (tainted) p.poisoned.add(rep);
     // What the source said about the value (e.g. a .pt2 TensorMeta) must agree with what we built.
     try {
       p.engine.types.set(rep, mergeTypes(p.engine.typeOf(rep), out.type));

@@ -81,7 +81,7 @@ function pyTensor(v: Exclude<PyScalar, null>, hint?: 'float'): Tensor {
       ? new ArrayTensor(DataType.DOUBLE, [], Float64Array.of(v))
       : new ArrayTensor(DataType.INT64, [], BigInt64Array.of(BigInt(v)));
   }
-  if (v.every((x) => typeof x === 'boolean')) return new ArrayTensor(DataType.BOOL, [v.length], Uint8Array.from(v as boolean[], (b) => (b ? 1 : 0)));
+  if (v.length > 0 && v.every((x) => typeof x === 'boolean')) return new ArrayTensor(DataType.BOOL, [v.length], Uint8Array.from(v as boolean[], (b) => (b ? 1 : 0)));
   if (hint === 'float' || v.some((x) => typeof x === 'number' && !Number.isInteger(x))) {
     return new ArrayTensor(DataType.DOUBLE, [v.length], Float64Array.from(v as number[]));
   }
