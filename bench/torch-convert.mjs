@@ -45,7 +45,7 @@ function torchOnnx() {
   }
   const r = spawnSync(PYTHON, [path.join(ROOT, 'bench', 'torch_onnx_export.py'), String(RUNS)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`torch_onnx_export.py failed: ${r.stderr.slice(-2000)}`);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return r.stdout.split('\n').filter((l) => l.startsWith('{"model"')).map((l) => JSON.parse(l));
 }
 
 const models = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.pt'))).sort();

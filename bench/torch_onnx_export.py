@@ -5,6 +5,7 @@ Prints one JSON object per line: {"model", "path": "torchscript"|"dynamo", "ms",
 Each export runs `runs` times on the live nn.Module (torch.onnx needs Python and the model object;
 onnxbridge starts from the saved artifact instead), best time kept.
 """
+import contextlib
 import io
 import json
 import os
@@ -44,7 +45,8 @@ def main():
             for _ in range(runs):
                 try:
                     t = time.perf_counter()
-                    with torch.no_grad():
+                    # torch.onnx prints progress on stdout, which carries this script's JSON lines.
+                    with torch.no_grad(), contextlib.redirect_stdout(io.StringIO()):
                         export(model, inputs, dynamo, bool(case.dynamic))
                     ms = (time.perf_counter() - t) * 1000
                     best = ms if best is None else min(best, ms)
