@@ -78,7 +78,9 @@ export class Value {
     if (other === this) return;
     for (const use of [...this._uses]) use.node.setInput(use.index, other);
     for (const g of [...this._outputOf]) g.replaceOutput(this, other);
-    if (keepOutputNames && other.isGraphOutput() && this.name !== '' && !this.isGraphOutput()) {
+    // Only a node's output takes the name over: renaming a graph input or an initializer would change
+    // the model's interface (callers must insert an Identity to give such a value an output name).
+    if (keepOutputNames && other.isGraphOutput() && this.name !== '' && !this.isGraphOutput() && other.producer !== undefined) {
       const oldName = this.name;
       this.name = other.name;
       other.name = oldName;

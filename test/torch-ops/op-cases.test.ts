@@ -11,22 +11,17 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/api/model-io.js';
 import { validate } from '../../src/api/validate.js';
-import { DataType } from '../../src/ir/dtype.js';
 import { UnsupportedOpsError } from '../../src/ir/errors.js';
 import { Graph } from '../../src/ir/graph.js';
 import { Model } from '../../src/ir/model.js';
 import { tensorType } from '../../src/ir/types.js';
 import type { Value } from '../../src/ir/value.js';
+import { compare, DTYPES, num, ortTensor, type TensorJson } from '../support/op-cases.js';
 import { lowerToOnnx } from '../../src/importers/common/lower.js';
 import '../../src/importers/torch/ops/index.js';
 import { SourceGraphBuilder } from '../../src/importers/torch/source-graph.js';
 import { atenTable } from '../../src/importers/torch/table.js';
 
-interface TensorJson {
-  dtype: string;
-  shape: number[];
-  data: (number | string)[];
-}
 type ArgJson =
   | { tensor: TensorJson }
   | { tensors: (TensorJson | null)[] }
@@ -61,41 +56,6 @@ const EXPECTED_UNSUPPORTED: Record<string, string> = {
   'resize/bilinear_default_inconsistent_scales': 'output_size plus scales that map coordinates differently: ONNX Resize takes sizes or scales, not both',
 };
 
-const DTYPES: Record<string, { onnx: DataType; ort: ort.Tensor.Type }> = {
-  float32: { onnx: DataType.FLOAT, ort: 'float32' },
-  float64: { onnx: DataType.DOUBLE, ort: 'float64' },
-  float16: { onnx: DataType.FLOAT16, ort: 'float16' },
-  int64: { onnx: DataType.INT64, ort: 'int64' },
-  int32: { onnx: DataType.INT32, ort: 'int32' },
-  int16: { onnx: DataType.INT16, ort: 'int16' },
-  int8: { onnx: DataType.INT8, ort: 'int8' },
-  uint8: { onnx: DataType.UINT8, ort: 'uint8' },
-  bool: { onnx: DataType.BOOL, ort: 'bool' },
-};
-
-function num(v: number | string): number {
-  return typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
-}
-
-function ortTensor(t: TensorJson): ort.Tensor {
-  const d = DTYPES[t.dtype]!;
-  const data =
-    t.dtype === 'int64'
-      ? BigInt64Array.from(t.data, (v) => BigInt(v))
-      : t.dtype === 'bool'
-        ? Uint8Array.from(t.data, num)
-        : t.dtype === 'float64'
-          ? Float64Array.from(t.data, num)
-          : t.dtype === 'int32'
-            ? Int32Array.from(t.data, num)
-            : t.dtype === 'int8'
-              ? Int8Array.from(t.data, num)
-              : t.dtype === 'uint8'
-                ? Uint8Array.from(t.data, num)
-                : Float32Array.from(t.data, num);
-  return new ort.Tensor(d.ort, t.dtype === 'bool' ? Array.from(data as Uint8Array, (x) => x !== 0) : data, t.shape);
-}
-
 function buildCase(c: CaseJson): { model: Model; feeds: Record<string, ort.Tensor> } {
   const g = new Graph(c.name);
   const b = new SourceGraphBuilder(g);
@@ -123,21 +83,6 @@ function buildCase(c: CaseJson): { model: Model; feeds: Record<string, ort.Tenso
   const node = b.call('aten', op, c.overload, args, kwargs, c.outputs.map((_, i) => `out${i}`), c.name);
   node.outputs.forEach((v) => g.addOutput(v));
   return { model: new Model(g, new Map([['aten', 1]]), 10), feeds };
-}
-
-function compare(got: ort.Tensor, want: TensorJson, c: CaseJson, i: number): string | undefined {
-  if (got.type !== DTYPES[want.dtype]!.ort) return `output ${i}: dtype ${got.type}, torch ${want.dtype}`;
-  if (got.dims.join(',') !== want.shape.join(',')) return `output ${i}: shape [${got.dims}], torch [${want.shape}]`;
-  const g = Array.from(got.data as ArrayLike<number | bigint | boolean>, (x) => Number(x));
-  const w = want.data.map(num);
-  for (let k = 0; k < w.length; k++) {
-    const a = g[k]!;
-    const e = w[k]!;
-    if (Number.isNaN(e) ? !Number.isNaN(a) : Math.abs(a - e) > c.atol + c.rtol * Math.abs(e)) {
-      return `output ${i}[${k}]: ${a}, torch ${e} (rtol ${c.rtol}, atol ${c.atol})`;
-    }
-  }
-  return undefined;
 }
 
 const dir = path.join(import.meta.dirname, 'cases');

@@ -166,6 +166,43 @@ export class LowerContext {
     return s.length;
   }
 
+  /*
+   * Attributes of the source node (TensorFlow ops carry their parameters as attributes; ATen ops as
+   * arguments). Without the attribute, `dflt` is returned; with neither, the node is refused.
+   */
+  attrInt(name: string, dflt?: number): number {
+    const v = this.node.attrInt(name) ?? dflt;
+    if (v === undefined) this.unsupported(`attribute ${name} is missing`);
+    return v;
+  }
+
+  attrInts(name: string, dflt?: readonly number[]): number[] {
+    const v = this.node.attrInts(name) ?? dflt;
+    if (v === undefined) this.unsupported(`attribute ${name} is missing`);
+    return [...v];
+  }
+
+  attrFloat(name: string, dflt?: number): number {
+    const v = this.node.attrFloat(name) ?? dflt;
+    if (v === undefined) this.unsupported(`attribute ${name} is missing`);
+    return v;
+  }
+
+  attrString(name: string, dflt?: string): string {
+    const v = this.node.attrString(name) ?? dflt;
+    if (v === undefined) this.unsupported(`attribute ${name} is missing`);
+    return v;
+  }
+
+  hasAttr(name: string): boolean {
+    return this.node.attributes.has(name);
+  }
+
+  /** The values of a constant input (an initializer, a Constant node, or a value inference folded). */
+  constantOf(v: Value): ConstantData | undefined {
+    return this.host.constantOf(v);
+  }
+
   /** Emits an ONNX op before the source node and returns its outputs. */
   ops(opType: string, inputs: readonly (Value | null)[], attrs: Attrs = {}, outputs = 1, domain = ''): Value[] {
     const name = `${this.node.name ?? this.node.opType}/${opType}_${this.emitted++}`;

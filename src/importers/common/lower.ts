@@ -3,7 +3,7 @@ import type { Graph } from '../../ir/graph.js';
 import { emptyInferReport, Engine } from '../../ir/infer/infer-shapes.js';
 import { mergeTypes, TypeConflict } from '../../ir/infer/merge-types.js';
 import type { Model } from '../../ir/model.js';
-import type { Node } from '../../ir/node.js';
+import { Node as NodeClass, type Node } from '../../ir/node.js';
 import { sortTopologically } from '../../ir/topo-sort.js';
 import type { Value } from '../../ir/value.js';
 import { LowerContext, RuleRefusal, type LowerHost } from './lower-context.js';
@@ -81,7 +81,7 @@ function lowerNode(graph: Graph, node: Node, p: Pass): void {
     throw new CheckError(`converting ${sourceOpName(node)} failed: ${e instanceof Error ? e.message : String(e)}`, { node: node.name, op: sourceOpName(node) }, { cause: e });
   }
   node.outputs.forEach((out, i) => {
-    const rep = ctx.results[i];
+    let rep = ctx.results[i];
     if (rep === undefined) {
       if (out.uses.length > 0 || out.isGraphOutput()) throw new CheckError(`the rule for ${sourceOpName(node)} left output ${i} unset`, { node: node.name });
       return;
@@ -97,9 +97,19 @@ function lowerNode(graph: Graph, node: Node, p: Pass): void {
       if (!(e instanceof TypeConflict)) throw e;
       throw new CheckError(`converted output ${i} does not match the source: ${e.message}`, { node: node.name, op: sourceOpName(node) });
     }
+    // A graph output needs a value of its own: an input, an initializer or another output passed
+    // straight through gets an Identity, so neither the model's interface nor names change.
+    if (out.isGraphOutput() && (rep.producer === undefined || rep.isGraphOutput())) rep = passThrough(graph, node, rep, p);
     out.replaceAllUsesWith(rep);
   });
   graph.removeNode(node, true);
+}
+
+function passThrough(graph: Graph, before: Node, v: Value, p: Pass): Value {
+  const id = new NodeClass('Identity', [v], { name: `${before.name ?? before.opType}/Identity` });
+  graph.insertBefore(before, id);
+  p.engine.inferNode(id);
+  return id.output(0);
 }
 
 /** Records an unsupported node (unless `reason` is undefined: a downstream casualty) and taints its outputs. */

@@ -1,0 +1,2 @@
+// Every TensorFlow lowering family; importing this module fills tfTable.
+import './elementwise.js';
