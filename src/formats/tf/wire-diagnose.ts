@@ -1,0 +1,188 @@
+/**
+ * Finds where a TensorFlow protobuf message is broken, for the error message only: protobufjs says "index
+ * out of range" but not which field, so after it fails we walk the same bytes with the schema and report a
+ * path like `meta_graphs[0].graph_def.node[3].attr["value"].tensor.tensor_shape`. Runs only on the failure
+ * path; it never throws, never recurses without bound, and always advances, so it cannot hang.
+ *
+ * Same walk as src/formats/onnx/wire-diagnose.ts plus proto3 `map<>` fields (an entry is a small message
+ * {1: key, 2: value}; the path names the entry by its key), which the ONNX schema does not have.
+ */
+import protobuf from 'protobufjs/light.js';
+
+export interface WireProblem {
+  /** Dotted path of the field where decoding failed; '' for the top level. */
+  path: string;
+  /** Byte offset in the input where the bad field starts. */
+  offset: number;
+  problem: string;
+}
+
+/** protobufjs's Reader.recursionLimit: messages nested deeper are refused. */
+export const MAX_NESTING = 100;
+
+interface Cursor {
+  buf: Uint8Array;
+  pos: number;
+}
+
+/** A varint of at most `maxBytes` bytes, or a problem string. */
+function readVarint(c: Cursor, end: number, maxBytes: number): number | string {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < maxBytes; i++) {
+    if (c.pos >= end) return 'truncated varint (the data ends inside a number)';
+    const b = c.buf[c.pos++]!;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) return value;
+    scale *= 128;
+  }
+  return `varint longer than ${maxBytes} bytes`;
+}
+
+const VARINT_SCALARS = new Set(['int32', 'uint32', 'sint32', 'int64', 'uint64', 'sint64', 'bool']);
+const FIXED_SIZE: Record<string, number> = { float: 4, fixed32: 4, sfixed32: 4, double: 8, fixed64: 8, sfixed64: 8 };
+
+/** Walks `type` over buf[start, end); returns the first problem found, or undefined when it looks valid. */
+export function diagnoseWire(type: protobuf.Type, buf: Uint8Array, start = 0, end = buf.length): WireProblem | undefined {
+  return walk(type, { buf, pos: start }, end, '', 0);
+}
+
+const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
+
+/** Skips one field's payload of wire type `wt`; returns a problem string or undefined. */
+function skip(c: Cursor, end: number, wt: number): string | undefined {
+  if (wt === 0) {
+    const v = readVarint(c, end, 10);
+    return typeof v === 'string' ? v : undefined;
+  }
+  if (wt === 1 || wt === 5) {
+    const size = wt === 1 ? 8 : 4;
+    if (c.pos + size > end) return `needs ${size} bytes but only ${end - c.pos} remain`;
+    c.pos += size;
+    return undefined;
+  }
+  if (wt === 2) {
+    const len = readVarint(c, end, 5);
+    if (typeof len === 'string') return `bad length: ${len}`;
+    if (c.pos + len > end) return `length ${len} runs past the end of its enclosing message (${end - c.pos} bytes remain)`;
+    c.pos += len;
+    return undefined;
+  }
+  // Groups (3, 4) are proto2-only and TF never writes them; protobufjs would reject them in known fields.
+  return wt === 3 || wt === 4 ? 'group wire types are not used by TensorFlow messages' : `invalid wire type ${wt}`;
+}
+
+function walk(type: protobuf.Type, c: Cursor, end: number, path: string, depth: number): WireProblem | undefined {
+  if (depth > MAX_NESTING) return { path, offset: c.pos, problem: `messages nested more than ${MAX_NESTING} levels deep` };
+  const counts = new Map<number, number>();
+  while (c.pos < end) {
+    const offset = c.pos;
+    const tag = readVarint(c, end, 5);
+    if (typeof tag === 'string') return { path, offset, problem: `bad field tag: ${tag}` };
+    const fieldNo = Math.floor(tag / 8);
+    const wt = tag % 8;
+    if (fieldNo === 0) return { path, offset, problem: 'field number 0 (not a protobuf message here)' };
+    const field = type.fieldsById[fieldNo];
+    if (field === undefined || !wireTypeFits(field, wt)) {
+      // protobufjs keeps an unknown field, or a known one of another wire type, as raw bytes.
+      const p = skip(c, end, wt);
+      if (p !== undefined) return { path: join(path, field?.name ?? `<field ${fieldNo}>`), offset, problem: p };
+      continue;
+    }
+    let here = join(path, field.name);
+    if (field.repeated && !field.map && (field.resolvedType instanceof protobuf.Type || field.type === 'string' || field.type === 'bytes')) {
+      const n = counts.get(fieldNo) ?? 0;
+      counts.set(fieldNo, n + 1);
+      here = `${here}[${n}]`;
+    }
+    if (wt !== 2) {
+      const p = skip(c, end, wt);
+      if (p !== undefined) return { path: here, offset, problem: p };
+      continue;
+    }
+    const len = readVarint(c, end, 5);
+    if (typeof len === 'string') return { path: here, offset, problem: `bad length: ${len}` };
+    // A payload cut short (a truncated file) is walked as far as it goes, so that the error names the
+    // innermost field that is incomplete rather than the outermost.
+    const stop = Math.min(c.pos + len, end);
+    const inner = field.map
+      ? walkMapEntry(field as unknown as protobuf.MapField, c.buf, c.pos, stop, here, depth + 1)
+      : payloadProblem(field, field.type, c.buf, c.pos, stop, here, depth);
+    if (inner) return inner;
+    if (c.pos + len > end) {
+      return { path: here, offset, problem: `length ${len} runs past the end of its enclosing message (${end - c.pos} bytes remain)` };
+    }
+    c.pos += len;
+  }
+  return undefined;
+}
+
+/** Whether protobufjs decodes wire type `wt` into `field` (otherwise it keeps the bytes as unknown). */
+function wireTypeFits(field: protobuf.Field, wt: number): boolean {
+  if (field.map || field.resolvedType instanceof protobuf.Type || field.type === 'string' || field.type === 'bytes') return wt === 2;
+  const scalar = field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type;
+  const natural = FIXED_SIZE[scalar] === 8 ? 1 : FIXED_SIZE[scalar] === 4 ? 5 : 0;
+  return wt === natural || (field.repeated && wt === 2);
+}
+
+/** Checks a length-delimited payload of a field of type `typeName`: a nested message or a packed run. */
+function payloadProblem(
+  field: protobuf.Field,
+  typeName: string,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  path: string,
+  depth: number,
+): WireProblem | undefined {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Type) return walk(resolved, { buf, pos: start }, end, path, depth + 1);
+  if (!field.repeated || typeName === 'string' || typeName === 'bytes') return undefined;
+  const scalar = resolved instanceof protobuf.Enum ? 'int32' : typeName;
+  const size = FIXED_SIZE[scalar];
+  if (size !== undefined && (end - start) % size !== 0) {
+    return { path, offset: start, problem: `packed ${scalar} data of ${end - start} bytes is not a multiple of ${size}` };
+  }
+  if (VARINT_SCALARS.has(scalar)) {
+    const c = { buf, pos: start };
+    while (c.pos < end) {
+      const v = readVarint(c, end, 10);
+      if (typeof v === 'string') return { path, offset: start, problem: `packed ${scalar} data: ${v}` };
+    }
+  }
+  return undefined;
+}
+
+/** A map entry {1: key, 2: value}; the path names it by its key once the key is known. */
+function walkMapEntry(field: protobuf.MapField, buf: Uint8Array, start: number, end: number, path: string, depth: number): WireProblem | undefined {
+  if (depth > MAX_NESTING) return { path, offset: start, problem: `messages nested more than ${MAX_NESTING} levels deep` };
+  const c = { buf, pos: start };
+  let here = `${path}[?]`;
+  while (c.pos < end) {
+    const offset = c.pos;
+    const tag = readVarint(c, end, 5);
+    if (typeof tag === 'string') return { path: here, offset, problem: `bad field tag in map entry: ${tag}` };
+    const no = Math.floor(tag / 8);
+    const wt = tag % 8;
+    if (no === 0) return { path: here, offset, problem: 'field number 0 in map entry' };
+    if (no === 1 && field.keyType === 'string' && wt === 2) {
+      const len = readVarint(c, end, 5);
+      if (typeof len === 'string' || c.pos + len > end) return { path: here, offset, problem: 'map key runs past the end of its entry' };
+      here = `${path}[${JSON.stringify(new TextDecoder().decode(buf.subarray(c.pos, c.pos + len)))}]`;
+      c.pos += len;
+      continue;
+    }
+    if (no === 2 && wt === 2 && field.resolvedType instanceof protobuf.Type) {
+      const len = readVarint(c, end, 5);
+      if (typeof len === 'string') return { path: here, offset, problem: `bad length: ${len}` };
+      const inner = walk(field.resolvedType, { buf, pos: c.pos }, Math.min(c.pos + len, end), here, depth + 1);
+      if (inner) return inner;
+      if (c.pos + len > end) return { path: here, offset, problem: 'map value runs past the end of its entry' };
+      c.pos += len;
+      continue;
+    }
+    const p = skip(c, end, wt);
+    if (p !== undefined) return { path: here, offset, problem: p };
+  }
+  return undefined;
+}
