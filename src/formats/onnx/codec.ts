@@ -13,10 +13,10 @@
  */
 import protobuf from 'protobufjs/light.js';
 import { FormatError } from '../../ir/errors.js';
+import { diagnoseWire } from '../protobuf/wire-diagnose.js';
 import { ChunkWriter, LARGE_BYTES } from './chunk-writer.js';
 import type { ModelProto, OnnxMessages, TensorProto } from './generated/onnx-types.js';
 import { messageType, type OnnxMessageName } from './schema.js';
-import { diagnoseWire } from './wire-diagnose.js';
 
 /** protobuf's hard limit on one serialized message (a signed 32-bit size); ONNX's C++ refuses more. */
 export const MAX_MESSAGE_BYTES = 2 ** 31 - 1;

@@ -11,9 +11,9 @@
  */
 import protobuf from 'protobufjs/light.js';
 import { FormatError } from '../../ir/errors.js';
+import { diagnoseWire } from '../protobuf/wire-diagnose.js';
 import type { GraphDef, SavedModel, TfMessages } from './generated/tf-types.js';
 import { messageType, type TfMessageName } from './schema.js';
-import { diagnoseWire } from './wire-diagnose.js';
 
 /** Decodes `bytes` as the named message; any malformation becomes one FormatError naming the field path. */
 export function decodeTfMessage<K extends TfMessageName>(kind: K, bytes: Uint8Array, file?: string): TfMessages[K] {

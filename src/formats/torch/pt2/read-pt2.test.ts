@@ -134,12 +134,12 @@ describe('readPt2 errors', () => {
 
   it('a payload config that fails its schema names its entry', () => {
     const e = readError(mlp.with({ [WEIGHTS]: { config: { w: { path_name: 'weight_0' } } } }));
-    expect(e.message).toContain(`x.pt2, ${WEIGHTS}: not a payload config`);
+    expect(e.message).toContain(`x.pt2, ${WEIGHTS}: is not a payload config`);
     expect(e.message).toContain('$.config.w: missing "is_param"');
   });
 
   it('bad JSON, a dtype without ONNX counterpart, a symbolic weight size', () => {
-    expect(readError(mlp.with({ 'models/model.json': '{"graph_module":' })).message).toContain('x.pt2, models/model.json: not valid JSON');
+    expect(readError(mlp.with({ 'models/model.json': '{"graph_module":' })).message).toContain('x.pt2, models/model.json: is not valid JSON');
     const c = structuredClone(config);
     (c.config['fc1.bias']!.tensor_meta as { dtype: number }).dtype = 9;
     expect(readError(mlp.with({ [WEIGHTS]: c })).message).toContain('fc1.bias: dtype COMPLEXHALF has no ONNX counterpart');

@@ -1,23 +1,25 @@
 /**
- * Finds where a TensorFlow protobuf message is broken, for the error message only: protobufjs says "index
- * out of range" but not which field, so after it fails we walk the same bytes with the schema and report a
- * path like `meta_graphs[0].graph_def.node[3].attr["value"].tensor.tensor_shape`. Runs only on the failure
- * path; it never throws, never recurses without bound, and always advances, so it cannot hang.
+ * Finds where a protobuf message is broken, for the error message only: protobufjs says "index out of
+ * range" but not which field, so after it fails we walk the same bytes again with the schema and report a
+ * path like `graph.initializer[3].raw_data` (ONNX) or `meta_graphs[0].graph_def.node[3].attr["value"].tensor`
+ * (TensorFlow). Used by both codecs. This runs only on the failure path; it must never throw, never recurse
+ * without bound, and always advance, so that it cannot hang on any input.
  *
- * Same walk as src/formats/onnx/wire-diagnose.ts plus proto3 `map<>` fields (an entry is a small message
- * {1: key, 2: value}; the path names the entry by its key), which the ONNX schema does not have.
+ * It follows protobufjs's decoder: a field the schema does not know, or a known one that arrives with
+ * another wire type, is skipped as raw bytes (groups included); proto3 `map<>` fields are entries
+ * {1: key, 2: value}, named in the path by their key.
  */
 import protobuf from 'protobufjs/light.js';
 
 export interface WireProblem {
-  /** Dotted path of the field where decoding failed; '' for the top level. */
+  /** Dotted path of the field where decoding failed, e.g. `graph.node[2].attribute[0].t`; '' for the top. */
   path: string;
   /** Byte offset in the input where the bad field starts. */
   offset: number;
   problem: string;
 }
 
-/** protobufjs's Reader.recursionLimit: messages nested deeper are refused. */
+/** Same as protobufjs's Reader.recursionLimit (and protoc's default): messages nested deeper are refused. */
 export const MAX_NESTING = 100;
 
 interface Cursor {
@@ -25,7 +27,7 @@ interface Cursor {
   pos: number;
 }
 
-/** A varint of at most `maxBytes` bytes, or a problem string. */
+/** A varint of at most `maxBytes` bytes, or a problem string. Values beyond 2^53 lose precision (unused). */
 function readVarint(c: Cursor, end: number, maxBytes: number): number | string {
   let value = 0;
   let scale = 1;
@@ -49,7 +51,7 @@ export function diagnoseWire(type: protobuf.Type, buf: Uint8Array, start = 0, en
 
 const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
 
-/** Skips one field's payload of wire type `wt`; returns a problem string or undefined. */
+/** Skips one payload of wire type `wt` other than a start-group (see skipField); returns a problem or undefined. */
 function skip(c: Cursor, end: number, wt: number): string | undefined {
   if (wt === 0) {
     const v = readVarint(c, end, 10);
@@ -68,8 +70,14 @@ function skip(c: Cursor, end: number, wt: number): string | undefined {
     c.pos += len;
     return undefined;
   }
-  // Groups (3, 4) are proto2-only and TF never writes them; protobufjs would reject them in known fields.
-  return wt === 3 || wt === 4 ? 'group wire types are not used by TensorFlow messages' : `invalid wire type ${wt}`;
+  return wt === 4 ? 'end-group marker without a matching start' : `invalid wire type ${wt}`;
+}
+
+/** Skips a field protobufjs keeps as raw bytes, a group (wire type 3) included, whose tag was at `offset`. */
+function skipField(c: Cursor, end: number, wt: number, fieldNo: number, path: string, offset: number, depth: number): WireProblem | undefined {
+  if (wt === 3) return walkGroup(c, end, path, fieldNo, depth + 1);
+  const p = skip(c, end, wt);
+  return p === undefined ? undefined : { path, offset, problem: p };
 }
 
 function walk(type: protobuf.Type, c: Cursor, end: number, path: string, depth: number): WireProblem | undefined {
@@ -85,12 +93,13 @@ function walk(type: protobuf.Type, c: Cursor, end: number, path: string, depth: 
     const field = type.fieldsById[fieldNo];
     if (field === undefined || !wireTypeFits(field, wt)) {
       // protobufjs keeps an unknown field, or a known one of another wire type, as raw bytes.
-      const p = skip(c, end, wt);
-      if (p !== undefined) return { path: join(path, field?.name ?? `<field ${fieldNo}>`), offset, problem: p };
+      const p = skipField(c, end, wt, fieldNo, join(path, field?.name ?? `<field ${fieldNo}>`), offset, depth);
+      if (p !== undefined) return p;
       continue;
     }
     let here = join(path, field.name);
     if (field.repeated && !field.map && (field.resolvedType instanceof protobuf.Type || field.type === 'string' || field.type === 'bytes')) {
+      // Index elements that are one wire record each; a packed run of numbers is one record for many.
       const n = counts.get(fieldNo) ?? 0;
       counts.set(fieldNo, n + 1);
       here = `${here}[${n}]`;
@@ -107,7 +116,7 @@ function walk(type: protobuf.Type, c: Cursor, end: number, path: string, depth: 
     const stop = Math.min(c.pos + len, end);
     const inner = field.map
       ? walkMapEntry(field as unknown as protobuf.MapField, c.buf, c.pos, stop, here, depth + 1)
-      : payloadProblem(field, field.type, c.buf, c.pos, stop, here, depth);
+      : payloadProblem(field, c.buf, c.pos, stop, here, depth);
     if (inner) return inner;
     if (c.pos + len > end) {
       return { path: here, offset, problem: `length ${len} runs past the end of its enclosing message (${end - c.pos} bytes remain)` };
@@ -122,23 +131,16 @@ function wireTypeFits(field: protobuf.Field, wt: number): boolean {
   if (field.map || field.resolvedType instanceof protobuf.Type || field.type === 'string' || field.type === 'bytes') return wt === 2;
   const scalar = field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type;
   const natural = FIXED_SIZE[scalar] === 8 ? 1 : FIXED_SIZE[scalar] === 4 ? 5 : 0;
+  // Repeated scalars come packed or not, whatever the schema says (proto2 and proto3 readers take both).
   return wt === natural || (field.repeated && wt === 2);
 }
 
-/** Checks a length-delimited payload of a field of type `typeName`: a nested message or a packed run. */
-function payloadProblem(
-  field: protobuf.Field,
-  typeName: string,
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  path: string,
-  depth: number,
-): WireProblem | undefined {
+/** Checks a length-delimited payload of a known field: a nested message or a packed run of scalars. */
+function payloadProblem(field: protobuf.Field, buf: Uint8Array, start: number, end: number, path: string, depth: number): WireProblem | undefined {
   const resolved = field.resolvedType;
   if (resolved instanceof protobuf.Type) return walk(resolved, { buf, pos: start }, end, path, depth + 1);
-  if (!field.repeated || typeName === 'string' || typeName === 'bytes') return undefined;
-  const scalar = resolved instanceof protobuf.Enum ? 'int32' : typeName;
+  if (!field.repeated || field.type === 'string' || field.type === 'bytes') return undefined;
+  const scalar = resolved instanceof protobuf.Enum ? 'int32' : field.type; // enums travel as varints
   const size = FIXED_SIZE[scalar];
   if (size !== undefined && (end - start) % size !== 0) {
     return { path, offset: start, problem: `packed ${scalar} data of ${end - start} bytes is not a multiple of ${size}` };
@@ -181,8 +183,25 @@ function walkMapEntry(field: protobuf.MapField, buf: Uint8Array, start: number, 
       c.pos += len;
       continue;
     }
-    const p = skip(c, end, wt);
-    if (p !== undefined) return { path: here, offset, problem: p };
+    const p = skipField(c, end, wt, no, here, offset, depth);
+    if (p !== undefined) return p;
   }
   return undefined;
+}
+
+/** A group (wire type 3, proto2; protobufjs skips one in an unknown field): fields up to the end-group of `fieldNo`. */
+function walkGroup(c: Cursor, end: number, path: string, fieldNo: number, depth: number): WireProblem | undefined {
+  if (depth > MAX_NESTING) return { path, offset: c.pos, problem: `groups nested more than ${MAX_NESTING} levels deep` };
+  while (c.pos < end) {
+    const offset = c.pos;
+    const tag = readVarint(c, end, 5);
+    if (typeof tag === 'string') return { path, offset, problem: `bad field tag in group: ${tag}` };
+    const wt = tag % 8;
+    const no = Math.floor(tag / 8);
+    if (no === 0) return { path, offset, problem: 'field number 0 in group' };
+    if (wt === 4) return no === fieldNo ? undefined : { path, offset, problem: 'end-group marker does not match' };
+    const p = skipField(c, end, wt, no, path, offset, depth);
+    if (p !== undefined) return p;
+  }
+  return { path, offset: c.pos, problem: 'group not closed before the end of its message' };
 }
