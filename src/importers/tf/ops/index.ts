@@ -1,2 +1,6 @@
 // Every TensorFlow lowering family; importing this module fills tfTable.
 import './elementwise.js';
+import './array.js';
+import './shape.js';
+import './strided-slice.js';
+import './image.js';
