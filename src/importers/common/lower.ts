@@ -99,14 +99,14 @@ function lowerNode(graph: Graph, node: Node, p: Pass): void {
     }
     // A graph output needs a value of its own: an input, an initializer or another output passed
     // straight through gets an Identity, so neither the model's interface nor names change.
-    if (out.isGraphOutput() && (rep.producer === undefined || rep.isGraphOutput())) rep = passThrough(graph, node, rep, p);
+    if (out.isGraphOutput() && (rep.producer === undefined || rep.isGraphOutput())) rep = passThrough(graph, node, rep, i, p);
     out.replaceAllUsesWith(rep);
   });
   graph.removeNode(node, true);
 }
 
-function passThrough(graph: Graph, before: Node, v: Value, p: Pass): Value {
-  const id = new NodeClass('Identity', [v], { name: `${before.name ?? before.opType}/Identity` });
+function passThrough(graph: Graph, before: Node, v: Value, output: number, p: Pass): Value {
+  const id = new NodeClass('Identity', [v], { name: `${before.name ?? before.opType}/Identity_${output}` });
   graph.insertBefore(before, id);
   p.engine.inferNode(id);
   return id.output(0);

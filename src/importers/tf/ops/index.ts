@@ -4,3 +4,6 @@ import './array.js';
 import './shape.js';
 import './strided-slice.js';
 import './image.js';
+import './reduction.js';
+import './nn.js';
+import './linalg.js';
