@@ -67,6 +67,9 @@ function lowerNode(graph: Graph, node: Node, p: Pass): void {
     opset: p.opset,
     emit: (n) => {
       graph.insertBefore(node, n);
+      // A rule may emit a Loop or If whose body still holds source nodes (a TF While's body): lower
+      // those before the node's own types are inferred from its body.
+      for (const g of n.subgraphs()) lowerGraph(g, p);
       p.engine.inferNode(n);
     },
     typeOf: (v) => p.engine.typeOf(v),

@@ -25,13 +25,13 @@ export function checkModel(model: Model): CheckReport {
   checkOpsets(model.opsetImports, report);
 
   const scope: NodeCheckScope = { model, opsets: model.opsetImports, inFunction: false, report };
-  checkGraph(model.graph, new Set(), scope, 'graph');
+  checkGraph(model.graph, new Set(), new Set(), scope, 'graph');
   const seen = new Set<string>();
   for (const f of model.functions) {
     if (seen.has(f.id)) report(new CheckError(`function ${f.id} is defined twice`));
     seen.add(f.id);
     checkOpsets(f.opsetImports, report);
-    checkGraph(f.graph, new Set(), { ...scope, opsets: f.opsetImports, inFunction: true }, `function ${f.name}`);
+    checkGraph(f.graph, new Set(), new Set(), { ...scope, opsets: f.opsetImports, inFunction: true }, `function ${f.name}`);
   }
   return { errors };
 }
@@ -47,11 +47,12 @@ function checkOpsets(opsets: OpsetImports, report: (e: CheckError) => void): voi
 }
 
 /**
- * `outer` holds the names visible from enclosing graphs. A name may be defined once in the whole
- * nest: ONNX forbids a subgraph from shadowing an outer name.
+ * `outer` holds the names visible from enclosing graphs and `outerValues` the values themselves (an
+ * IR-built subgraph may read an outer value that has no name yet; the exporter names it). A name may
+ * be defined once in the whole nest: ONNX forbids a subgraph from shadowing an outer name.
  */
-function checkGraph(graph: Graph, outer: ReadonlySet<string>, scope: NodeCheckScope, where: string): void {
-  const defined = new Set<Value>();
+function checkGraph(graph: Graph, outer: ReadonlySet<string>, outerValues: ReadonlySet<Value>, scope: NodeCheckScope, where: string): void {
+  const defined = new Set<Value>(outerValues);
   const names = new Set<string>(outer);
   const define = (v: Value, what: string, node?: { name?: string; opType: string }): void => {
     defined.add(v);
@@ -80,7 +81,7 @@ function checkGraph(graph: Graph, outer: ReadonlySet<string>, scope: NodeCheckSc
       );
     });
     checkNode(node, scope);
-    for (const g of node.subgraphs()) checkGraph(g, names, scope, `${where}/${node.describe()}`);
+    for (const g of node.subgraphs()) checkGraph(g, names, defined, scope, `${where}/${node.describe()}`);
     for (const v of node.outputs) define(v, 'output', node);
   }
   graph.outputs.forEach((v, i) => {

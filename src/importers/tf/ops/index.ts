@@ -5,5 +5,7 @@ import './shape.js';
 import './strided-slice.js';
 import './image.js';
 import './reduction.js';
+import './control-flow.js';
+import './tensor-list.js';
 import './nn.js';
 import './linalg.js';
