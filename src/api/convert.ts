@@ -24,6 +24,8 @@ export interface ConvertOptions {
   /** Reference folder for `check`; default: the artifact's own folder (test_data_set_N + meta.json). */
   reference?: string;
   tolerance?: ToleranceOverride;
+  /** Which signature of a TF SavedModel to convert (default `serving_default`). */
+  signature?: string;
   /** Called as each stage starts, for progress display. */
   onStage?: (stage: ConvertStage) => void;
 }
@@ -57,8 +59,9 @@ export async function convert(file: string, options: ConvertOptions = {}): Promi
   const format = detectFormat(file);
   const importer = importers[format];
   if (importer === undefined) throw new UsageError(`${file}: converting ${format} artifacts is not supported yet`);
+  if (options.signature !== undefined && format !== 'tf-saved-model') throw new UsageError('--signature applies to TensorFlow SavedModel directories only', { file });
   options.onStage?.('read');
-  const model = await importer.read(file);
+  const model = await importer.read(file, options.signature === undefined ? {} : { signature: options.signature });
   if (options.inputShapes) overrideInputShapes(model, options.inputShapes, file);
   options.onStage?.('lower');
   importer.lower(model, { opset: requested, file });
@@ -74,7 +77,7 @@ export async function convert(file: string, options: ConvertOptions = {}): Promi
   const result: ConvertResult = { input: file, format, output, opset, model, validation };
   if (options.check) {
     options.onStage?.('check');
-    const ref = loadReference(file, options.reference);
+    const ref = loadReference(file, options.reference, options.signature);
     result.parity = await checkWithOnnxruntime(output, ref, options.tolerance, options.reference ?? path.dirname(file));
   }
   return result;

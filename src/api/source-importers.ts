@@ -7,13 +7,20 @@ import '../importers/torch/ops/index.js';
 import { importPt2Archive } from '../importers/torch/pt2/index.js';
 import { importTorchScriptArchive } from '../importers/torch/torchscript/index.js';
 import { atenTable } from '../importers/torch/table.js';
+import { importGraphDef, importSavedModel, importTfjs, lowerTfModel } from '../importers/tf/index.js';
 import { DEFAULT_OPSET } from './defaults.js';
 import { loadModel } from './model-io.js';
 import type { SourceFormat } from './source-format.js';
 
+/** What convert passes to an importer's read. */
+export interface SourceReadOptions {
+  /** Which signature of a SavedModel (convert refuses it for other formats). */
+  signature?: string;
+}
+
 /** How convert reads one kind of artifact and lowers its source ops to ONNX. */
 export interface SourceImporter {
-  read(file: string): Promise<Model>;
+  read(file: string, options: SourceReadOptions): Promise<Model>;
   /** `opset` undefined: the importer's default (DEFAULT_OPSET in convert.ts). */
   lower(model: Model, options: { opset: number | undefined; file: string }): void;
 }
@@ -39,5 +46,17 @@ export const importers: Partial<Record<SourceFormat, SourceImporter>> = {
       throw new FormatError('a torch.save file holds tensors, not a program: save the model with torch.jit.save or torch.export.save', { file });
     },
     lower: (model, { opset, file }) => lowerToOnnx(model, atenTable, { opset: opset ?? DEFAULT_OPSET, file }),
+  },
+  'tf-saved-model': {
+    read: async (dir, { signature }) => importSavedModel(dir, signature === undefined ? {} : { signature }),
+    lower: (model, { opset, file }) => lowerTfModel(model, { opset: opset ?? DEFAULT_OPSET, file }),
+  },
+  'tf-graphdef': {
+    read: async (file) => importGraphDef(file),
+    lower: (model, { opset, file }) => lowerTfModel(model, { opset: opset ?? DEFAULT_OPSET, file }),
+  },
+  tfjs: {
+    read: async (file) => importTfjs(file),
+    lower: (model, { opset, file }) => lowerTfModel(model, { opset: opset ?? DEFAULT_OPSET, file }),
   },
 };

@@ -39,14 +39,14 @@ export const DEFAULT_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
  * set, the artifacts it applies to (a fixed-length export is not checked at another sequence length)
  * and the tolerance per output. Inputs and outputs are ONNX TensorProto files (input_N.pb, output_N.pb).
  */
-export function loadReference(artifact: string, reference?: string): Reference {
+export function loadReference(artifact: string, reference?: string, variant?: string): Reference {
   const base = reference ?? path.dirname(artifact);
   if (!fs.existsSync(base) || !fs.statSync(base).isDirectory()) {
     throw new UsageError(`reference folder ${base} does not exist`);
   }
   const metaPath = path.join(base, 'meta.json');
   const meta: Meta = fs.existsSync(metaPath) ? validateJson<Meta>(metaSchema, parseJson(fs.readFileSync(metaPath), metaPath), metaPath, 'a reference meta.json') : {};
-  const dirs = isDataSet(base) ? [base] : dataSetDirs(base, meta, path.basename(artifact));
+  const dirs = isDataSet(base) ? [base] : dataSetDirs(base, meta, artifactNames(artifact), variant);
   if (dirs.length === 0) {
     throw new UsageError(`no reference outputs for ${artifact}: expected test_data_set_N folders with input_N.pb/output_N.pb in ${base} (or pass --reference)`);
   }
@@ -61,9 +61,24 @@ function isDataSet(dir: string): boolean {
   return fs.readdirSync(dir).some((f) => /^input_\d+\.pb$/.test(f));
 }
 
-function dataSetDirs(base: string, meta: Meta, artifactName: string): string[] {
+/**
+ * The names a meta.json may list an artifact under: its file name, or its folder's name when the file
+ * name says nothing (a TF.js model is `tfjs/model.json`, listed as `tfjs`).
+ */
+function artifactNames(artifact: string): string[] {
+  return [path.basename(artifact), path.basename(path.dirname(path.resolve(artifact)))];
+}
+
+/**
+ * With a `variant` (a SavedModel signature), the data sets listed for `<artifact>:<variant>`; when there
+ * are none, those of the artifact itself (its default variant).
+ */
+function dataSetDirs(base: string, meta: Meta, names: readonly string[], variant?: string): string[] {
   if (meta.test_data_sets !== undefined) {
-    return meta.test_data_sets.filter((s) => s.artifacts === undefined || s.artifacts.includes(artifactName)).map((s) => path.join(base, s.dir));
+    const sets = meta.test_data_sets;
+    const listed = (wanted: readonly string[]): typeof sets => sets.filter((s) => s.artifacts === undefined || s.artifacts.some((a) => wanted.includes(a)));
+    const ofVariant = variant === undefined ? [] : listed(names.map((n) => `${n}:${variant}`)).filter((s) => s.artifacts !== undefined);
+    return (ofVariant.length > 0 ? ofVariant : listed(names)).map((s) => path.join(base, s.dir));
   }
   return fs
     .readdirSync(base)
