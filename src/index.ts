@@ -25,3 +25,15 @@ export { sortTopologically } from './ir/topo-sort.js';
 export { verifyModel } from './ir/verify.js';
 export { printModel } from './ir/print.js';
 export { getSchema, getSchemaVersions } from './ir/ops/registry.js';
+
+// Importers: framework artifacts into the IR (source-domain nodes), and the lowering that makes them ONNX.
+export { importTorchScript } from './importers/torch/torchscript/index.js';
+export { importPt2 } from './importers/torch/pt2/index.js';
+export { importSavedModel, importGraphDef, importTfjs, lowerTfModel } from './importers/tf/index.js';
+
+// Passes: each declares its name and summary; the manager runs a list to a fixpoint.
+export { PassManager, type PassManagerOptions, type PassManagerResult } from './passes/infra/pass-manager.js';
+export type { Pass, PassResult } from './passes/infra/pass.js';
+export { BUILTIN_PASSES, getPass, describePasses } from './passes/registry.js';
+export { foldConstants } from './passes/fold-constants.js';
+export { optimizeTransposes, createOptimizeTransposes } from './passes/optimize-transposes.js';

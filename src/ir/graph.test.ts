@@ -145,3 +145,17 @@ describe('printModel', () => {
     );
   });
 });
+
+describe('replaceAllUsesWith and graph output names', () => {
+  it('does not rename a value that already is a graph output', () => {
+    const g = new Graph('g');
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [2]));
+    const a = g.appendNode(new Node('Relu', [x], { name: 'a', outputs: ['ya'] }));
+    const b = g.appendNode(new Node('Neg', [x], { name: 'b', outputs: ['yb'] }));
+    g.addOutput(a.output(0));
+    g.addOutput(b.output(0));
+    b.output(0).replaceAllUsesWith(a.output(0));
+    expect(a.output(0).name).toBe('ya');
+    expect(g.outputs.map((v) => v.name)).toEqual(['ya', 'ya']);
+  });
+});

@@ -76,11 +76,13 @@ export class Value {
    */
   replaceAllUsesWith(other: Value, keepOutputNames = true): void {
     if (other === this) return;
+    // Only a node's output that was not yet a graph output takes the name over: renaming a graph input,
+    // an initializer or an existing output would change the model's interface (callers insert an
+    // Identity to give such a value an output name of its own).
+    const takeName = keepOutputNames && this.isGraphOutput() && !other.isGraphOutput() && other.producer !== undefined && this.name !== '';
     for (const use of [...this._uses]) use.node.setInput(use.index, other);
     for (const g of [...this._outputOf]) g.replaceOutput(this, other);
-    // Only a node's output takes the name over: renaming a graph input or an initializer would change
-    // the model's interface (callers must insert an Identity to give such a value an output name).
-    if (keepOutputNames && other.isGraphOutput() && this.name !== '' && !this.isGraphOutput() && other.producer !== undefined) {
+    if (takeName) {
       const oldName = this.name;
       this.name = other.name;
       other.name = oldName;
