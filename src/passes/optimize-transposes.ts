@@ -6,9 +6,12 @@
  * the table in optimize-transposes/handlers.ts) until they meet. Transposes move forward (through one
  * reader, or through all readers at once) under Note [transpose push cost], and up to a graph input under
  * Note [hoisting to inputs]; what is left sits at graph inputs and outputs, or in front of ops that care
- * about the layout. It works on a worklist of Transpose nodes, each rewrite local to a node and its
- * neighbours. Values are bit-identical for data movement and elementwise ops; Note [reduction order] says
- * what a kernel may do differently on another layout, and Note [kernel fast paths] why Pow is restricted.
+ * about the layout. A Transpose in front of a flatten into a dense layer goes into the dense weight's row
+ * order instead (Note [flatten into a dense weight]), and Shape reads below a Transpose. It works on a
+ * worklist of Transpose nodes, each rewrite local to a node and its neighbours. Values are bit-identical
+ * for data movement and elementwise ops; Note [reduction order] says what a kernel may do differently on
+ * another layout (a dense layer's sum over the reordered rows too), and Note [kernel fast paths] why Pow
+ * is restricted.
  */
 import { attr } from '../ir/attribute.js';
 import type { Graph } from '../ir/graph.js';
@@ -21,8 +24,10 @@ import { rewriteGraph, type RewriteRule } from './infra/rewrite.js';
 import { ConstantWriter } from './optimize-transposes/constants.js';
 import { composePerms, isIdentityPerm, samePerm } from './optimize-transposes/perm.js';
 import { permOf, removeIfDead, replaceUses, revisitReaders, transposesBeside, type TransposeContext } from './optimize-transposes/context.js';
+import { foldIntoDense } from './optimize-transposes/flatten-dense.js';
 import { commitHoist, planHoist } from './optimize-transposes/hoist.js';
 import { commitPush, planJointPush, planPush, type Push } from './optimize-transposes/push.js';
+import { readShapeBelow } from './optimize-transposes/shape-of.js';
 
 /** Whether readers of `from` may read `to` instead: graph outputs keep their own value and name. */
 function canReplace(from: Value, to: Value): boolean {
@@ -132,7 +137,10 @@ const sink: RewriteRule<TransposeContext> = {
   },
 };
 
-const RULES = [removeDead, dropIdentity, mergeWithProducer, dedupe, hoist, sink];
+const foldDense: RewriteRule<TransposeContext> = { name: 'fold-into-dense', apply: foldIntoDense };
+const shapeBelow: RewriteRule<TransposeContext> = { name: 'read-shape-below', apply: readShapeBelow };
+
+const RULES = [removeDead, dropIdentity, mergeWithProducer, dedupe, foldDense, shapeBelow, hoist, sink];
 
 function optimizeGraph(graph: Graph, opset: number, writer: ConstantWriter, strict: boolean): boolean {
   const ctx: TransposeContext = { opset, writer, strict, needsSort: false };
@@ -158,8 +166,10 @@ function graphsOf(model: Model): [Graph, number | undefined][] {
 export interface OptimizeTransposesOptions {
   /**
    * Only move Transposes across ops that compute every output element the same way on any layout,
-   * leaving summing reductions and Softmax alone (Note [reduction order]). Off by default: a Keras CNN's
-   * global average pooling is a ReduceMean, and it should not keep a Transpose in front of it.
+   * leaving summing reductions and Softmax alone (Note [reduction order]), and keep the Transpose in
+   * front of a flatten into a dense layer (Note [flatten into a dense weight]). Off by default: a Keras
+   * CNN's global average pooling is a ReduceMean and its Flatten feeds a Dense, and neither should keep a
+   * Transpose in front of it.
    */
   strict?: boolean;
 }

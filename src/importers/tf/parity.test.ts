@@ -53,16 +53,6 @@ function transposes(g: Graph): { atInputs: Map<string, number>; atOutputs: numbe
   return { atInputs, atOutputs, inside };
 }
 
-/**
- * Transposes the optimizer cannot remove yet, by model: an unexpected improvement fails the run so the
- * entry goes. Keras' Flatten of an NHWC map reads it in NHWC order; without the Transpose before it, the
- * following Dense weight's rows would have to be permuted instead (a rewrite of Transpose -> Reshape ->
- * MatMul with a constant weight that optimize-transposes does not do yet).
- */
-const KNOWN_INSIDE: Record<string, { count: number; why: string }> = {
-  'keras-cnn': { count: 1, why: 'Flatten after the last conv block needs NHWC order (Transpose -> Reshape -> MatMul)' },
-};
-
 const CNNS = ['keras-cnn', 'mobilenetv2-block'];
 const results: { label: string; ok: boolean; note: string }[] = [];
 
@@ -95,7 +85,7 @@ describe('TF fixtures convert and match TensorFlow', () => {
     if (CNNS.includes(c.model)) {
       for (const [input, n] of t.atInputs) expect(n, `Transposes at input ${input}`).toBeLessThanOrEqual(1);
       expect(t.atOutputs).toBeLessThanOrEqual(result.model.graph.outputs.length);
-      expect(t.inside, `Transposes inside ${label}`).toBe(KNOWN_INSIDE[c.model]?.count ?? 0);
+      expect(t.inside, `Transposes inside ${label}`).toBe(0);
     }
   });
 });
