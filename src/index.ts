@@ -6,6 +6,7 @@ export { loadModel, saveModel, encodeModel, decodeModel } from './api/model-io.j
 export { convert, type ConvertOptions, type ConvertResult } from './api/convert.js';
 export { checkWithOnnxruntime, type ParityReport, type OutputParity } from './parity/check.js';
 export { loadReference, type Reference } from './parity/reference.js';
+export { compare, type CompareOptions, type CompareReport } from './parity/compare.js';
 export { inspect, type InspectReport, type IOEntry } from './api/inspect.js';
 export { validate, type ValidationReport, type ValidationIssue } from './api/validate.js';
 export { checkModel, type CheckReport } from './ir/check/check-model.js';

@@ -1,0 +1,51 @@
+/**
+ * Moving between a tensor's storage and plain numbers: float16 bit patterns decode to floats, 64-bit
+ * integers to doubles (kernels that must stay exact on int64 use the bigint data directly).
+ */
+import { allocData, isBigType, Tensor, type NumericData, type TensorType } from '../tensor.js';
+import { floatArrayToHalf, halfArrayToFloat } from './float16.js';
+
+/** The values of a numeric tensor as numbers (a view when the storage already is numbers). */
+export function numbersOf(t: Tensor): ArrayLike<number> & { length: number } {
+  if (t.type === 'float16') return halfArrayToFloat(t.data as Uint16Array);
+  if (isBigType(t.type)) return Float64Array.from(t.data as BigInt64Array, Number);
+  if (t.type === 'string') throw new Error('string tensor where numbers were expected');
+  return t.data as Exclude<NumericData, BigInt64Array | BigUint64Array>;
+}
+
+/** A number-valued scratch array for results of `type`: write numbers into it, then `storeNumbers`. */
+export function scratchFor(type: TensorType, n: number): Float32Array | Float64Array | Exclude<NumericData, BigInt64Array | BigUint64Array> {
+  if (type === 'float16') return new Float32Array(n);
+  if (isBigType(type)) return new Float64Array(n);
+  return allocData(type, n) as Float32Array;
+}
+
+/** Copies number results into `out` (converting for float16 and 64-bit integers); no-op if `src` is out's data. */
+export function storeNumbers(src: ArrayLike<number>, out: Tensor): void {
+  const d = out.data;
+  if (src === d) return;
+  if (out.type === 'float16') floatArrayToHalf(src, d as Uint16Array);
+  else if (out.type === 'int64' || out.type === 'uint64') {
+    const b = d as BigInt64Array;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      b[i] = Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
+    }
+  } else (d as Float32Array).set(src as ArrayLike<number>);
+}
+
+/** A tensor of `type` made from numbers (float16 and int64 converted). */
+export function tensorFromNumbers(type: TensorType, dims: readonly number[], values: ArrayLike<number>): Tensor {
+  const t = new Tensor(type, allocData(type, values.length), dims);
+  storeNumbers(values, t);
+  return t;
+}
+
+/** Integer tensor values (shape-like inputs: axes, pads, starts) as numbers. */
+export function intsOf(t: Tensor): number[] {
+  return Array.from(t.data as ArrayLike<number | bigint>, Number);
+}
+
+export function isIntegerType(type: TensorType): boolean {
+  return type !== 'float32' && type !== 'float64' && type !== 'float16' && type !== 'string' && type !== 'bool';
+}

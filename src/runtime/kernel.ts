@@ -1,0 +1,151 @@
+/**
+ * What a kernel sees: typed inputs, attributes (with the schema's defaults filled in), the opset in force,
+ * and output allocation through the memory plan. A kernel is one function `(ctx) => void`.
+ */
+import { attrNumber, attrText, AttributeType, type Attribute, type Int64 } from '../ir/attribute.js';
+import { KernelError } from '../ir/errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { Tensor as IrTensor } from '../ir/tensor.js';
+import type { OpSchema } from '../ir/ops/schema.js';
+import type { Tensor, TensorType } from './tensor.js';
+
+export interface KernelContext {
+  readonly opType: string;
+  readonly domain: string;
+  /** The node's name, for messages. */
+  readonly nodeName: string;
+  /** The opset version of the node's domain in the model. */
+  readonly opset: number;
+  readonly attrs: NodeAttributes;
+  /** Number of input slots (omitted optional inputs count, as null). */
+  readonly inputCount: number;
+  readonly outputCount: number;
+  /** Input `i`; throws a KernelError when it is omitted. */
+  input(i: number): Tensor;
+  /** Input `i` or undefined when omitted or beyond the node's inputs. */
+  optionalInput(i: number): Tensor | undefined;
+  /** Allocates output `i` from the memory plan. Numeric buffers come zero-filled. */
+  output(i: number, dims: readonly number[], type: TensorType): Tensor;
+  /** Sets output `i` to a tensor the kernel made itself (never pooled). */
+  setOutput(i: number, t: Tensor): void;
+  /** Whether output `i` is wanted (present in the node). */
+  hasOutput(i: number): boolean;
+  /** A KernelError naming this node and op. */
+  error(message: string): KernelError;
+}
+
+/**
+ * A kernel writes every output through `ctx.output` (or `setOutput` with a tensor it made itself); it never
+ * hands an input tensor back as an output, since the memory plan may reuse the input's buffer.
+ */
+export type Kernel = (ctx: KernelContext) => void;
+
+/** A family's kernels by exact ONNX op name. */
+export type KernelTable = Readonly<Record<string, Kernel | KernelEntry>>;
+
+export interface KernelEntry {
+  kernel: Kernel;
+  /** Opset versions the kernel supports, inclusive; all when absent. */
+  versions?: readonly [from: number, to: number][];
+}
+
+/** A node's attributes, falling back on the schema's defaults. */
+export class NodeAttributes {
+  constructor(
+    private readonly own: ReadonlyMap<string, Attribute>,
+    private readonly schema: OpSchema | undefined,
+    private readonly where: { node: string; op: string },
+  ) {}
+
+  has(name: string): boolean {
+    return this.own.has(name);
+  }
+
+  private get(name: string): { type: AttributeType; value: unknown } | undefined {
+    const a = this.own.get(name);
+    if (a !== undefined && a.value !== undefined) return a;
+    const s = this.schema?.attributes.find((x) => x.name === name);
+    if (s?.default !== undefined) return { type: s.type, value: s.default };
+    return undefined;
+  }
+
+  private missing(name: string): KernelError {
+    return new KernelError(`attribute ${JSON.stringify(name)} is required`, this.where);
+  }
+
+  int(name: string, dflt?: number): number {
+    const a = this.get(name);
+    if (a === undefined) {
+      if (dflt === undefined) throw this.missing(name);
+      return dflt;
+    }
+    return attrNumber(a.value as Int64);
+  }
+
+  /** An int kept exact (e.g. int64 extremes). */
+  bigint(name: string, dflt?: bigint): bigint {
+    const a = this.get(name);
+    if (a === undefined) {
+      if (dflt === undefined) throw this.missing(name);
+      return dflt;
+    }
+    return BigInt(a.value as Int64);
+  }
+
+  float(name: string, dflt?: number): number {
+    const a = this.get(name);
+    if (a === undefined) {
+      if (dflt === undefined) throw this.missing(name);
+      return dflt;
+    }
+    return Number(a.value);
+  }
+
+  ints(name: string, dflt?: number[]): number[] {
+    const a = this.get(name);
+    if (a === undefined) {
+      if (dflt === undefined) throw this.missing(name);
+      return dflt;
+    }
+    return (a.value as Int64[]).map(attrNumber);
+  }
+
+  /** Undefined when neither the node nor the schema gives a value. */
+  intsOpt(name: string): number[] | undefined {
+    const a = this.get(name);
+    return a === undefined ? undefined : (a.value as Int64[]).map(attrNumber);
+  }
+
+  floats(name: string, dflt?: number[]): number[] {
+    const a = this.get(name);
+    if (a === undefined) {
+      if (dflt === undefined) throw this.missing(name);
+      return dflt;
+    }
+    return (a.value as number[]).map(Number);
+  }
+
+  string(name: string, dflt?: string): string {
+    const a = this.get(name);
+    if (a === undefined) {
+      if (dflt === undefined) throw this.missing(name);
+      return dflt;
+    }
+    return attrText(a.value as string);
+  }
+
+  strings(name: string): string[] | undefined {
+    const a = this.get(name);
+    return a === undefined ? undefined : (a.value as string[]).map(attrText);
+  }
+
+  tensor(name: string): IrTensor | undefined {
+    const a = this.own.get(name);
+    return a?.type === AttributeType.TENSOR ? (a.value as IrTensor) : undefined;
+  }
+
+  graph(name: string): Graph | undefined {
+    const a = this.own.get(name);
+    return a?.type === AttributeType.GRAPH ? (a.value as Graph) : undefined;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The execution plan: the graph's nodes in topological order, each with its kernel, resolved attributes
+ * and input/output slots, plus liveness: after which step each intermediate slot is dead (its buffer can be
+ * reused). Graph inputs, initializers and graph outputs are never released. Shape-independent, so one plan
+ * serves every input signature; the buffers (the memory plan) are kept per signature by the session.
+ */
+import { KernelError, UnsupportedOpsError, UsageError, type UnsupportedOp } from '../ir/errors.js';
+import type { Graph } from '../ir/graph.js';
+import { opsetVersion, type OpsetImports } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
+import { getSchema } from '../ir/ops/registry.js';
+import type { Value } from '../ir/value.js';
+import { NodeAttributes, type Kernel } from './kernel.js';
+import type { KernelRegistry } from './registry.js';
+import { fromIrTensor, type Tensor } from './tensor.js';
+
+export interface PlanStep {
+  readonly node: Node;
+  readonly label: string;
+  readonly kernel: Kernel;
+  readonly attrs: NodeAttributes;
+  readonly opset: number;
+  /** Slot per input; -1 for an omitted optional input. */
+  readonly inputs: readonly number[];
+  /** Slot per output; -1 for an omitted output. */
+  readonly outputs: readonly number[];
+  /** Slots whose last reader is this step (or that nobody reads): free after it runs. */
+  readonly release: readonly number[];
+}
+
+export interface ExecutionPlan {
+  readonly slotCount: number;
+  readonly steps: readonly PlanStep[];
+  readonly inputs: readonly { name: string; slot: number; value: Value }[];
+  readonly outputs: readonly { name: string; slot: number }[];
+  /** Constant slots (initializers), set before every run and never released. */
+  readonly constants: readonly { slot: number; tensor: Tensor }[];
+  /** Slots that are graph outputs: their buffers are never pooled. */
+  readonly outputSlots: ReadonlySet<number>;
+}
+
+export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRegistry): ExecutionPlan {
+  const slots = new Map<Value, number>();
+  const slotOf = (v: Value): number => {
+    let s = slots.get(v);
+    if (s === undefined) slots.set(v, (s = slots.size));
+    return s;
+  };
+  const constants: { slot: number; tensor: Tensor }[] = [];
+  for (const v of graph.initializers.values()) {
+    if (v.constValue) constants.push({ slot: slotOf(v), tensor: fromIrTensor(v.constValue) });
+  }
+  if (graph.sparseInitializers.length > 0) throw new UsageError('sparse initializers are not supported by the CPU runtime yet');
+  const inputs = graph.inputs
+    .filter((v) => !graph.initializers.has(v.name))
+    .map((v) => {
+      if (v.type !== undefined && v.type.kind !== 'tensor') {
+        throw new UsageError(`input ${JSON.stringify(v.name)} is a ${v.type.kind}; the CPU runtime takes tensors only for now`);
+      }
+      return { name: v.name, slot: slotOf(v), value: v };
+    });
+  // Graph inputs that are also initializers (IR < 4) take the initializer as a default; feeds override.
+  for (const v of graph.inputs) if (graph.initializers.has(v.name)) inputs.push({ name: v.name, slot: slotOf(v), value: v });
+
+  const order = topologicalOrder(graph);
+  const missing = new Map<string, UnsupportedOp>();
+  const steps: Omit<PlanStep, 'release'>[] = [];
+  for (const node of order) {
+    const opset = opsetVersion(imports, node.domain) ?? 1;
+    const kernel = kernels.lookup(node.domain, node.opType, opset);
+    const label = node.domain === '' ? node.opType : `${node.domain}::${node.opType}`;
+    if (kernel === undefined) {
+      const m = missing.get(label);
+      if (m) m.count++;
+      else missing.set(label, { op: label, count: 1, exampleNode: node.name ?? '' });
+      continue;
+    }
+    const where = { node: node.name ?? '', op: node.opType };
+    steps.push({
+      node,
+      label,
+      kernel,
+      opset,
+      attrs: new NodeAttributes(node.attributes, getSchema(node.domain, node.opType, opset), where),
+      inputs: node.inputs.map((v) => (v ? slotOf(v) : -1)),
+      outputs: node.outputs.map((v) => (v.name === '' ? -1 : slotOf(v))),
+    });
+  }
+  if (missing.size > 0) throw new UnsupportedOpsError([...missing.values()].sort((a, b) => (a.op < b.op ? -1 : 1)));
+
+  const outputs = graph.outputs.map((v) => ({ name: v.name, slot: slotOf(v) }));
+  const pinned = new Set<number>([...constants.map((c) => c.slot), ...inputs.map((i) => i.slot), ...outputs.map((o) => o.slot)]);
+  const lastUse = new Map<number, number>();
+  steps.forEach((s, i) => {
+    for (const o of s.outputs) if (o >= 0 && !lastUse.has(o)) lastUse.set(o, i);
+    for (const x of s.inputs) if (x >= 0) lastUse.set(x, i);
+  });
+  const release: number[][] = steps.map(() => []);
+  for (const [slot, i] of lastUse) if (!pinned.has(slot)) release[i]!.push(slot);
+  return {
+    slotCount: slots.size,
+    steps: steps.map((s, i) => ({ ...s, release: release[i]! })),
+    inputs,
+    outputs,
+    constants,
+    outputSlots: new Set(outputs.map((o) => o.slot)),
+  };
+}
+
+/** Kahn's algorithm over data edges, stable in file order; refuses a graph that reads an undefined value. */
+function topologicalOrder(graph: Graph): Node[] {
+  const nodes = graph.nodes();
+  const producerIndex = new Map<Node, number>(nodes.map((n, i) => [n, i]));
+  const pending = nodes.map((n) => new Set(n.inputs.filter((v): v is Value => v !== null && v.producer !== undefined && producerIndex.has(v.producer)).map((v) => v.producer!)).size);
+  const readers = new Map<Node, Node[]>();
+  for (const n of nodes) {
+    const seen = new Set<Node>();
+    for (const v of n.inputs) {
+      const p = v?.producer;
+      if (p && producerIndex.has(p) && !seen.has(p)) {
+        seen.add(p);
+        let r = readers.get(p);
+        if (!r) readers.set(p, (r = []));
+        r.push(n);
+      }
+    }
+  }
+  const ready: number[] = [];
+  pending.forEach((c, i) => c === 0 && ready.push(i));
+  const out: Node[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => a - b);
+    const i = ready.shift()!;
+    const n = nodes[i]!;
+    out.push(n);
+    for (const r of readers.get(n) ?? []) {
+      const j = producerIndex.get(r)!;
+      if (--pending[j]! === 0) ready.push(j);
+    }
+  }
+  if (out.length !== nodes.length) throw new KernelError('the graph has a cycle');
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * `Session.create(model | bytes, { backend: 'cpu' })` then `session.run(feeds)`: checks the feeds against
+ * the declared inputs, runs the execution plan, and keeps one memory arena per input shape signature.
+ * Browser-safe: nothing here touches Node-only APIs.
+ */
+import { dataTypeName } from '../ir/dtype.js';
+import { BridgeError, KernelError, UsageError } from '../ir/errors.js';
+import type { Model } from '../ir/model.js';
+import { decodeModelProto } from '../formats/onnx/codec.js';
+import { importModel } from '../importers/onnx/index.js';
+import type { Backend } from './backend.js';
+import type { KernelContext } from './kernel.js';
+import { Arena, type MemoryStats } from './memory.js';
+import { buildPlan, type ExecutionPlan, type PlanStep } from './plan.js';
+import { tensorTypeOf, type Tensor, type TensorType } from './tensor.js';
+import { cpuBackend } from './cpu/index.js';
+
+export interface SessionOptions {
+  backend?: 'cpu' | Backend;
+}
+
+const MAX_CACHED_SIGNATURES = 8;
+
+export class Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  private readonly arenas = new Map<string, Arena>();
+  private last?: Arena;
+
+  private constructor(
+    readonly model: Model,
+    private readonly plan: ExecutionPlan,
+  ) {
+    this.inputNames = plan.inputs.map((i) => i.name);
+    this.outputNames = plan.outputs.map((o) => o.name);
+  }
+
+  /** Builds the execution plan; every op without a kernel is reported at once (UnsupportedOpsError). */
+  static async create(source: Model | Uint8Array, options: SessionOptions = {}): Promise<Session> {
+    const model = source instanceof Uint8Array ? importModel(decodeModelProto(source)) : source;
+    const backend = options.backend === undefined || options.backend === 'cpu' ? cpuBackend : options.backend;
+    return new Session(model, buildPlan(model.graph, model.opsetImports, backend.kernels));
+  }
+
+  /** Memory statistics of the last run (buffers allocated vs reused). */
+  get lastRunStats(): MemoryStats {
+    return this.last?.stats ?? { allocated: 0, reused: 0 };
+  }
+
+  async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+    const values: (Tensor | undefined)[] = new Array(this.plan.slotCount);
+    for (const c of this.plan.constants) values[c.slot] = c.tensor;
+    const sig: string[] = [];
+    for (const inp of this.plan.inputs) {
+      const t = feeds[inp.name];
+      if (t === undefined) {
+        if (values[inp.slot] !== undefined) continue; // an initializer-backed input
+        throw new UsageError(`missing feed for input ${JSON.stringify(inp.name)}`);
+      }
+      checkFeed(inp.name, inp.value.type, t);
+      values[inp.slot] = t;
+      sig.push(`${t.type}[${t.dims.join(',')}]`);
+    }
+    for (const name of Object.keys(feeds)) {
+      if (!this.inputNames.includes(name)) throw new UsageError(`feed ${JSON.stringify(name)} is not an input of the model (inputs: ${this.inputNames.join(', ')})`);
+    }
+    const arena = this.arenaFor(sig.join(';'));
+    arena.beginRun();
+    this.last = arena;
+    for (const step of this.plan.steps) {
+      runStep(step, values, arena, this.plan.outputSlots);
+      for (const s of step.release) {
+        arena.release(s);
+        values[s] = undefined;
+      }
+    }
+    const out: Record<string, Tensor> = {};
+    for (const o of this.plan.outputs) {
+      const t = values[o.slot];
+      if (t === undefined) throw new KernelError(`output ${JSON.stringify(o.name)} was not computed`);
+      out[o.name] = t;
+    }
+    return out;
+  }
+
+  private arenaFor(sig: string): Arena {
+    let a = this.arenas.get(sig);
+    if (a) return a;
+    if (this.arenas.size >= MAX_CACHED_SIGNATURES) this.arenas.delete(this.arenas.keys().next().value!);
+    this.arenas.set(sig, (a = new Arena()));
+    return a;
+  }
+}
+
+function checkFeed(name: string, declared: Model['graph']['inputs'][number]['type'], t: Tensor): void {
+  if (declared === undefined || declared.kind !== 'tensor') return;
+  const want = tensorTypeOf(declared.dtype);
+  if (want !== undefined && want !== t.type) {
+    throw new UsageError(`input ${JSON.stringify(name)} must be ${want} (${dataTypeName(declared.dtype)}), got ${t.type}`);
+  }
+  const shape = declared.shape;
+  if (shape === undefined) return;
+  if (shape.length !== t.dims.length) {
+    throw new UsageError(`input ${JSON.stringify(name)} must have rank ${shape.length}, got dims [${t.dims.join(',')}]`);
+  }
+  shape.forEach((d, i) => {
+    if (typeof d === 'number' && d !== t.dims[i]) {
+      throw new UsageError(`input ${JSON.stringify(name)}: dim ${i} must be ${d}, got ${t.dims[i]} (dims [${t.dims.join(',')}])`);
+    }
+  });
+}
+
+function runStep(step: PlanStep, values: (Tensor | undefined)[], arena: Arena, outputSlots: ReadonlySet<number>): void {
+  const where = { node: step.node.name ?? '', op: step.label };
+  const ctx: KernelContext = {
+    opType: step.node.opType,
+    domain: step.node.domain,
+    nodeName: step.node.name ?? '',
+    opset: step.opset,
+    attrs: step.attrs,
+    inputCount: step.inputs.length,
+    outputCount: step.outputs.length,
+    input(i) {
+      const t = this.optionalInput(i);
+      if (t === undefined) throw new KernelError(`input ${i} is missing`, where);
+      return t;
+    },
+    optionalInput(i) {
+      const s = step.inputs[i];
+      if (s === undefined || s < 0) return undefined;
+      const t = values[s];
+      if (t === undefined) throw new KernelError(`input ${i} (${JSON.stringify(step.node.inputs[i]?.name)}) has no value`, where);
+      return t;
+    },
+    output(i: number, dims: readonly number[], type: TensorType) {
+      const s = step.outputs[i] ?? -1;
+      const t = arena.allocate(s, dims, type, s >= 0 && !outputSlots.has(s));
+      if (s >= 0) values[s] = t;
+      return t;
+    },
+    setOutput(i, t) {
+      const s = step.outputs[i] ?? -1;
+      if (s >= 0) values[s] = t;
+    },
+    hasOutput(i) {
+      return (step.outputs[i] ?? -1) >= 0;
+    },
+    error(message) {
+      return new KernelError(message, where);
+    },
+  };
+  try {
+    step.kernel(ctx);
+  } catch (e) {
+    if (e instanceof BridgeError) throw e;
+    throw new KernelError(`kernel failed: ${(e as Error).message ?? String(e)}`, where, { cause: e });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Every `node` test of the ONNX backend test data through our CPU Session: feed each test_data_set's
+ * inputs, compare with its outputs (floats: |got - want| <= atol + rtol * |want| with rtol 1e-3, atol 1e-5,
+ * as ONNX's runner; ints, bools and strings exact). Excluded tests (exclusions.ts) must fail; one that
+ * passes fails the run. Writes .cache/conformance/node-tests.json for scripts/conformance-report.mjs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/api/model-io.js';
+import { decodeTensorProto } from '../../src/formats/onnx/codec.js';
+import { ImportContext } from '../../src/importers/onnx/context.js';
+import { importTensor } from '../../src/importers/onnx/import-tensor.js';
+import type { Model } from '../../src/ir/model.js';
+import { cpuKernels } from '../../src/runtime/cpu/index.js';
+import { Session } from '../../src/runtime/session.js';
+import { fromIrTensor, type Tensor } from '../../src/runtime/tensor.js';
+import { listBackendModels, type BackendModel } from '../support/test-data.js';
+import { exclusionFor, type Exclusion } from './exclusions.js';
+
+const RTOL = 1e-3;
+const ATOL = 1e-5;
+const tests = listBackendModels(['node']);
+
+interface Record_ {
+  name: string;
+  ops: string[];
+  status: 'passed' | 'failed' | 'excluded';
+  kind?: Exclusion['kind'];
+  reason?: string;
+}
+const records: Record_[] = [];
+
+function readTensor(file: string): Tensor {
+  return fromIrTensor(importTensor(decodeTensorProto(fs.readFileSync(file)), new ImportContext({})));
+}
+
+function pbFiles(dir: string, prefix: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.pb'))
+    .sort((a, b) => Number(a.slice(prefix.length, -3)) - Number(b.slice(prefix.length, -3)))
+    .map((f) => path.join(dir, f));
+}
+
+/** Describes the first mismatch, or undefined when `got` matches `want`. */
+export function mismatch(got: Tensor, want: Tensor): string | undefined {
+  if (got.type !== want.type) return `type ${got.type}, want ${want.type}`;
+  if (got.dims.join(',') !== want.dims.join(',')) return `dims [${got.dims.join(',')}], want [${want.dims.join(',')}]`;
+  const g = got.data as ArrayLike<unknown>;
+  const w = want.data as ArrayLike<unknown>;
+  const float = got.type === 'float32' || got.type === 'float64' || got.type === 'float16';
+  const toNum = got.type === 'float16' ? halfToNumber : Number;
+  for (let i = 0; i < w.length; i++) {
+    if (float) {
+      const a = toNum(g[i] as number);
+      const b = toNum(w[i] as number);
+      if (Number.isNaN(a) && Number.isNaN(b)) continue;
+      if (a === b) continue;
+      if (!(Math.abs(a - b) <= ATOL + RTOL * Math.abs(b))) return `element ${i}: ${a}, want ${b}`;
+    } else if (g[i] !== w[i]) return `element ${i}: ${String(g[i])}, want ${String(w[i])}`;
+  }
+  return undefined;
+}
+
+function halfToNumber(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+async function runTest(t: BackendModel, model: Model): Promise<void> {
+  const session = await Session.create(model, { backend: 'cpu' });
+  for (const ds of t.dataSets) {
+    const feeds: Record<string, Tensor> = {};
+    pbFiles(ds, 'input_').forEach((f, i) => (feeds[session.inputNames[i]!] = readTensor(f)));
+    const got = await session.run(feeds);
+    pbFiles(ds, 'output_').forEach((f, i) => {
+      const name = model.graph.outputs[i]!.name;
+      const out = got[name];
+      if (!out) throw new Error(`no output ${name}`);
+      const m = mismatch(out, readTensor(f));
+      if (m) throw new Error(`${path.basename(ds)} output ${JSON.stringify(name)}: ${m}`);
+    });
+  }
+}
+
+function opsOf(model: Model): string[] {
+  const ops = new Set<string>();
+  for (const n of model.graph) ops.add(n.domain === '' ? n.opType : `${n.domain}::${n.opType}`);
+  return [...ops].sort();
+}
+
+describe('ONNX backend node tests on the CPU engine', () => {
+  it.each(tests.map((t) => [t.name, t] as const))('%s', async (name, t) => {
+    const model = await loadModel(t.modelPath);
+    const ex = exclusionFor(name, model, cpuKernels);
+    const ops = opsOf(model);
+    let error: unknown;
+    try {
+      await runTest(t, model);
+    } catch (e) {
+      error = e;
+    }
+    if (ex) {
+      records.push({ name, ops, status: 'excluded', kind: ex.kind, reason: ex.reason });
+      if (error === undefined) expect.fail(`${name} is excluded (${ex.reason}) but passes: remove it from the exclusions`);
+      return;
+    }
+    records.push({ name, ops, status: error === undefined ? 'passed' : 'failed', ...(error ? { reason: String((error as Error).message) } : {}) });
+    if (error !== undefined) throw error;
+  });
+
+  afterAll(() => {
+    const dir = path.resolve(import.meta.dirname, '../../.cache/conformance');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'node-tests.json'), JSON.stringify({ total: tests.length, tests: records }, null, 1));
+    const passed = records.filter((r) => r.status === 'passed').length;
+    const excluded = records.filter((r) => r.status === 'excluded');
+    const k = excluded.filter((r) => r.kind === 'kernel').length;
+    console.log(
+      `conformance: ${passed} passed of ${records.length - excluded.length} run (${excluded.length} excluded: ${k} for missing kernels, ${excluded.length - k} for other reasons); ${((100 * passed) / tests.length).toFixed(1)}% of all node tests`,
+    );
+  });
+});
