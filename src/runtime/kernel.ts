@@ -32,6 +32,12 @@ export interface KernelContext {
   hasOutput(i: number): boolean;
   /** A KernelError naming this node and op. */
   error(message: string): KernelError;
+  /**
+   * Runs a subgraph of this node (an If branch, a Loop/Scan body) on `inputs`, given in the order of the
+   * subgraph's inputs; the subgraph sees every value of the enclosing scopes. Returns its outputs in order.
+   * They may be tensors of the outer scope or constants: copy them before handing them on as outputs.
+   */
+  runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[];
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The execution plan: the graph's nodes in topological order, each with its kernel, resolved attributes
  * and input/output slots, plus liveness: after which step each intermediate slot is dead (its buffer can be
- * reused). Graph inputs, initializers and graph outputs are never released. Shape-independent, so one plan
+ * reused). Graph inputs, initializers, graph outputs and outer-scope values are never released. Shape-independent, so one plan
  * serves every input signature; the buffers (the memory plan) are kept per signature by the session.
  */
 import { KernelError, UnsupportedOpsError, UsageError, type UnsupportedOp } from '../ir/errors.js';
@@ -24,6 +24,8 @@ export interface PlanStep {
   readonly inputs: readonly number[];
   /** Slot per output; -1 for an omitted output. */
   readonly outputs: readonly number[];
+  /** Slots of outer values its subgraphs (If branches, Loop/Scan bodies) read: kept alive until it runs. */
+  readonly captures: readonly number[];
   /** Slots whose last reader is this step (or that nobody reads): free after it runs. */
   readonly release: readonly number[];
 }
@@ -37,6 +39,10 @@ export interface ExecutionPlan {
   readonly constants: readonly { slot: number; tensor: Tensor }[];
   /** Slots that are graph outputs: their buffers are never pooled. */
   readonly outputSlots: ReadonlySet<number>;
+  /** The slot of every value the plan reads or writes. */
+  readonly slots: ReadonlyMap<Value, number>;
+  /** Values read here but defined in an enclosing graph (a subgraph's outer scope): set by the caller, never released. */
+  readonly outer: readonly { value: Value; slot: number }[];
 }
 
 export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRegistry): ExecutionPlan {
@@ -84,16 +90,21 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
       attrs: new NodeAttributes(node.attributes, getSchema(node.domain, node.opType, opset), where),
       inputs: node.inputs.map((v) => (v ? slotOf(v) : -1)),
       outputs: node.outputs.map((v) => (v.name === '' ? -1 : slotOf(v))),
+      captures: [...implicitInputs(node)].map(slotOf),
     });
   }
   if (missing.size > 0) throw new UnsupportedOpsError([...missing.values()].sort((a, b) => (a.op < b.op ? -1 : 1)));
 
   const outputs = graph.outputs.map((v) => ({ name: v.name, slot: slotOf(v) }));
-  const pinned = new Set<number>([...constants.map((c) => c.slot), ...inputs.map((i) => i.slot), ...outputs.map((o) => o.slot)]);
+  const defined = new Set<number>([...constants.map((c) => c.slot), ...inputs.map((i) => i.slot)]);
+  for (const s of steps) for (const o of s.outputs) if (o >= 0) defined.add(o);
+  const outer = [...slots].filter(([, s]) => !defined.has(s)).map(([value, slot]) => ({ value, slot }));
+  const pinned = new Set<number>([...constants, ...inputs, ...outputs, ...outer].map((c) => c.slot));
   const lastUse = new Map<number, number>();
   steps.forEach((s, i) => {
     for (const o of s.outputs) if (o >= 0 && !lastUse.has(o)) lastUse.set(o, i);
     for (const x of s.inputs) if (x >= 0) lastUse.set(x, i);
+    for (const x of s.captures) lastUse.set(x, i);
   });
   const release: number[][] = steps.map(() => []);
   for (const [slot, i] of lastUse) if (!pinned.has(slot)) release[i]!.push(slot);
@@ -104,18 +115,28 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
     outputs,
     constants,
     outputSlots: new Set(outputs.map((o) => o.slot)),
+    slots,
+    outer,
   };
+}
+
+/** Values of enclosing scopes that `node`'s subgraphs read (its implicit inputs). */
+function implicitInputs(node: Node): Set<Value> {
+  const out = new Set<Value>();
+  for (const g of node.subgraphs()) for (const v of g.outerReferences()) out.add(v);
+  return out;
 }
 
 /** Kahn's algorithm over data edges, stable in file order; refuses a graph that reads an undefined value. */
 function topologicalOrder(graph: Graph): Node[] {
   const nodes = graph.nodes();
   const producerIndex = new Map<Node, number>(nodes.map((n, i) => [n, i]));
-  const pending = nodes.map((n) => new Set(n.inputs.filter((v): v is Value => v !== null && v.producer !== undefined && producerIndex.has(v.producer)).map((v) => v.producer!)).size);
+  const reads = nodes.map((n) => [...n.inputs, ...implicitInputs(n)]);
+  const pending = reads.map((r) => new Set(r.filter((v): v is Value => v !== null && v.producer !== undefined && producerIndex.has(v.producer)).map((v) => v.producer!)).size);
   const readers = new Map<Node, Node[]>();
-  for (const n of nodes) {
+  nodes.forEach((n, k) => {
     const seen = new Set<Node>();
-    for (const v of n.inputs) {
+    for (const v of reads[k]!) {
       const p = v?.producer;
       if (p && producerIndex.has(p) && !seen.has(p)) {
         seen.add(p);
@@ -124,7 +145,7 @@ function topologicalOrder(graph: Graph): Node[] {
         r.push(n);
       }
     }
-  }
+  });
   const ready: number[] = [];
   pending.forEach((c, i) => c === 0 && ready.push(i));
   const out: Node[] = [];

@@ -4,6 +4,7 @@ import { UnsupportedOpsError, UsageError } from '../ir/errors.js';
 import { Graph } from '../ir/graph.js';
 import { Model } from '../ir/model.js';
 import { Node } from '../ir/node.js';
+import { attr } from '../ir/attribute.js';
 import { tensorType } from '../ir/types.js';
 import { Session } from './session.js';
 import { Tensor } from './tensor.js';
@@ -52,6 +53,45 @@ describe('Session.create', () => {
       ['NoSuchOpA', 2],
       ['NoSuchOpB', 1],
     ]);
+  });
+});
+
+describe('subgraphs', () => {
+  it('reports ops without a kernel in the graph and its If branches at once, at creation', async () => {
+    const g = new Graph('g');
+    const c = g.addInput('c', tensorType(DataType.BOOL, []));
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [1]));
+    const then = new Graph('then');
+    then.addOutput(then.appendNode(new Node('NoSuchOpC', [x], { name: 'bad', outputs: ['tb'] })).output(0));
+    const other = new Graph('else');
+    other.addOutput(other.appendNode(new Node('NoSuchOpA', [x], { name: 'bad2', outputs: ['tn'] })).output(0));
+    const n = g.appendNode(new Node('If', [c], { name: 'if', outputs: ['y'], attributes: [attr.graph('then_branch', then), attr.graph('else_branch', other)] }));
+    const z = g.appendNode(new Node('NoSuchOpA', [n.output(0)], { name: 'bad3', outputs: ['z'] }));
+    g.addOutput(z.output(0));
+    const err = await Session.create(new Model(g, new Map([['', 21]]))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedOpsError);
+    expect((err as UnsupportedOpsError).ops.map((o) => [o.op, o.count])).toEqual([
+      ['NoSuchOpA', 2],
+      ['NoSuchOpC', 1],
+    ]);
+  });
+
+  it('orders a node after the producers of the values its subgraphs read', async () => {
+    // The If comes first in the node list but its branch reads t, made by a later node.
+    const g = new Graph('g');
+    const c = g.addInput('c', tensorType(DataType.BOOL, []));
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [2]));
+    const neg = new Node('Neg', [x], { name: 'neg', outputs: ['t'] });
+    const then = new Graph('then');
+    then.addOutput(then.appendNode(new Node('Abs', [neg.output(0)], { name: 'abs', outputs: ['ta'] })).output(0));
+    const other = new Graph('else');
+    other.addOutput(other.appendNode(new Node('Identity', [neg.output(0)], { name: 'id', outputs: ['ti'] })).output(0));
+    const n = g.appendNode(new Node('If', [c], { name: 'if', outputs: ['y'], attributes: [attr.graph('then_branch', then), attr.graph('else_branch', other)] }));
+    g.appendNode(neg);
+    g.addOutput(n.output(0));
+    const s = await Session.create(new Model(g, new Map([['', 21]])));
+    const out = await s.run({ c: new Tensor('bool', [false], []), x: new Tensor('float32', [1, -2]) });
+    expect(Array.from(out['y']!.data as Float32Array)).toEqual([-1, 2]);
   });
 });
 

@@ -4,14 +4,17 @@
  * Browser-safe: nothing here touches Node-only APIs.
  */
 import { dataTypeName } from '../ir/dtype.js';
-import { BridgeError, KernelError, UsageError } from '../ir/errors.js';
-import type { Model } from '../ir/model.js';
+import { BridgeError, KernelError, UnsupportedOpsError, UsageError, type UnsupportedOp } from '../ir/errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { Model, OpsetImports } from '../ir/model.js';
+import type { Value } from '../ir/value.js';
 import { decodeModelProto } from '../formats/onnx/codec.js';
 import { importModel } from '../importers/onnx/index.js';
 import type { Backend } from './backend.js';
 import type { KernelContext } from './kernel.js';
 import { Arena, type MemoryStats } from './memory.js';
 import { buildPlan, type ExecutionPlan, type PlanStep } from './plan.js';
+import type { KernelRegistry } from './registry.js';
 import { tensorTypeOf, type Tensor, type TensorType } from './tensor.js';
 import { cpuBackend } from './cpu/index.js';
 
@@ -30,6 +33,7 @@ export class Session {
   private constructor(
     readonly model: Model,
     private readonly plan: ExecutionPlan,
+    private readonly graphs: GraphRunner,
   ) {
     this.inputNames = plan.inputs.map((i) => i.name);
     this.outputNames = plan.outputs.map((o) => o.name);
@@ -39,7 +43,13 @@ export class Session {
   static async create(source: Model | Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const model = source instanceof Uint8Array ? importModel(decodeModelProto(source)) : source;
     const backend = options.backend === undefined || options.backend === 'cpu' ? cpuBackend : options.backend;
-    return new Session(model, buildPlan(model.graph, model.opsetImports, backend.kernels));
+    const graphs = new GraphRunner(model.opsetImports, backend.kernels);
+    // Every graph is planned before any error is thrown, so missing kernels in subgraphs are reported too.
+    const missing: UnsupportedOpsError[] = [];
+    const plan = collectUnsupported(missing, () => buildPlan(model.graph, model.opsetImports, backend.kernels));
+    graphs.prepareSubgraphs(model.graph, missing);
+    if (missing.length > 0) throw mergeUnsupported(missing);
+    return new Session(model, plan!, graphs);
   }
 
   /** Memory statistics of the last run (buffers allocated vs reused). */
@@ -67,13 +77,7 @@ export class Session {
     const arena = this.arenaFor(sig.join(';'));
     arena.beginRun();
     this.last = arena;
-    for (const step of this.plan.steps) {
-      runStep(step, values, arena, this.plan.outputSlots);
-      for (const s of step.release) {
-        arena.release(s);
-        values[s] = undefined;
-      }
-    }
+    executePlan(this.plan, values, arena, this.graphs, () => undefined);
     const out: Record<string, Tensor> = {};
     for (const o of this.plan.outputs) {
       const t = values[o.slot];
@@ -110,7 +114,103 @@ function checkFeed(name: string, declared: Model['graph']['inputs'][number]['typ
   });
 }
 
-function runStep(step: PlanStep, values: (Tensor | undefined)[], arena: Arena, outputSlots: ReadonlySet<number>): void {
+function collectUnsupported<T>(missing: UnsupportedOpsError[], f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof UnsupportedOpsError)) throw e;
+    missing.push(e);
+    return undefined;
+  }
+}
+
+/** One error for the unsupported ops of every graph, counts summed per op. */
+function mergeUnsupported(errors: readonly UnsupportedOpsError[]): UnsupportedOpsError {
+  if (errors.length === 1) return errors[0]!;
+  const byOp = new Map<string, UnsupportedOp>();
+  for (const o of errors.flatMap((e) => e.ops)) {
+    const m = byOp.get(o.op);
+    if (m) m.count += o.count;
+    else byOp.set(o.op, { ...o });
+  }
+  return new UnsupportedOpsError([...byOp.values()].sort((a, b) => (a.op < b.op ? -1 : 1)));
+}
+
+/** Outer-scope lookup: the tensor an enclosing graph holds for `v`, if any. */
+type ScopeLookup = (v: Value) => Tensor | undefined;
+
+/**
+ * Runs subgraphs (If branches, Loop/Scan bodies) for kernels: one execution plan and one arena per graph,
+ * built when the session is created; outer-scope values are read through the enclosing frames' lookups.
+ */
+class GraphRunner {
+  private readonly plans = new Map<Graph, { plan: ExecutionPlan; arena: Arena }>();
+
+  constructor(
+    private readonly imports: OpsetImports,
+    private readonly kernels: KernelRegistry,
+  ) {}
+
+  /** Plans every subgraph under `graph`, so a missing kernel inside one is reported at creation. */
+  prepareSubgraphs(graph: Graph, missing: UnsupportedOpsError[]): void {
+    for (const node of graph) {
+      for (const g of node.subgraphs()) {
+        collectUnsupported(missing, () => this.entry(g));
+        this.prepareSubgraphs(g, missing);
+      }
+    }
+  }
+
+  private entry(graph: Graph): { plan: ExecutionPlan; arena: Arena } {
+    let e = this.plans.get(graph);
+    if (!e) this.plans.set(graph, (e = { plan: buildPlan(graph, this.imports, this.kernels), arena: new Arena() }));
+    return e;
+  }
+
+  run(graph: Graph, inputs: readonly Tensor[], outer: ScopeLookup): Tensor[] {
+    const { plan, arena } = this.entry(graph);
+    if (inputs.length !== graph.inputs.length) {
+      throw new KernelError(`subgraph ${JSON.stringify(graph.name)} takes ${graph.inputs.length} inputs, got ${inputs.length}`);
+    }
+    const values: (Tensor | undefined)[] = new Array(plan.slotCount);
+    for (const c of plan.constants) values[c.slot] = c.tensor;
+    for (const o of plan.outer) {
+      const t = outer(o.value);
+      if (t === undefined) throw new KernelError(`subgraph ${JSON.stringify(graph.name)} reads ${JSON.stringify(o.value.name)}, which has no value`);
+      values[o.slot] = t;
+    }
+    graph.inputs.forEach((v, i) => (values[plan.slots.get(v)!] = inputs[i]));
+    executePlan(plan, values, arena, this, outer);
+    return plan.outputs.map((o) => {
+      const t = values[o.slot];
+      if (t === undefined) throw new KernelError(`subgraph output ${JSON.stringify(o.name)} was not computed`);
+      return t;
+    });
+  }
+}
+
+/** Runs every step of `plan` over `values` (inputs, constants and outer values already set). */
+function executePlan(plan: ExecutionPlan, values: (Tensor | undefined)[], arena: Arena, graphs: GraphRunner, outer: ScopeLookup): void {
+  const scope: ScopeLookup = (v) => {
+    const s = plan.slots.get(v);
+    return (s === undefined ? undefined : values[s]) ?? outer(v);
+  };
+  for (const step of plan.steps) {
+    runStep(step, values, arena, plan.outputSlots, (g, inputs) => graphs.run(g, inputs, scope));
+    for (const s of step.release) {
+      arena.release(s);
+      values[s] = undefined;
+    }
+  }
+}
+
+function runStep(
+  step: PlanStep,
+  values: (Tensor | undefined)[],
+  arena: Arena,
+  outputSlots: ReadonlySet<number>,
+  runGraph: (g: Graph, inputs: readonly Tensor[]) => Tensor[],
+): void {
   const where = { node: step.node.name ?? '', op: step.label };
   const ctx: KernelContext = {
     opType: step.node.opType,
@@ -148,6 +248,7 @@ function runStep(step: PlanStep, values: (Tensor | undefined)[], arena: Arena, o
     error(message) {
       return new KernelError(message, where);
     },
+    runGraph,
   };
   try {
     step.kernel(ctx);

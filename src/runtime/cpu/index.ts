@@ -1,14 +1,18 @@
 /** The CPU backend: every kernel family table, registered once. */
 import type { Backend } from '../backend.js';
 import { KernelRegistry } from '../registry.js';
+import { convKernels } from './kernels/conv/conv.js';
+import { controlKernels } from './kernels/control/control.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { matmulKernels } from './kernels/math/matmul.js';
 import { normalizationKernels } from './kernels/nn/normalization.js';
 import { softmaxKernels } from './kernels/nn/softmax.js';
+import { poolKernels } from './kernels/pool/pool.js';
 import { reduceKernels } from './kernels/reduce/reduce.js';
 import { castKernels } from './kernels/tensor/cast.js';
 import { movementKernels } from './kernels/tensor/movement.js';
 import { shapeKernels } from './kernels/tensor/shape-ops.js';
+import { indexingKernels } from './kernels/indexing/index.js';
 
 export const cpuKernels = new KernelRegistry()
   .add('', elementwiseKernels)
@@ -18,6 +22,10 @@ export const cpuKernels = new KernelRegistry()
   .add('', matmulKernels)
   .add('', reduceKernels)
   .add('', softmaxKernels)
-  .add('', normalizationKernels);
+  .add('', normalizationKernels)
+  .add('', convKernels)
+  .add('', poolKernels)
+  .add('', indexingKernels)
+  .add('', controlKernels);
 
 export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels };

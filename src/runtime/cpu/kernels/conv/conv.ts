@@ -1,0 +1,217 @@
+/**
+ * Conv and ConvTranspose over NCHW tensors of any spatial rank (float16/32/64). Conv gathers an im2col
+ * matrix through the tap table and multiplies it with the blocked matmul; a 1x1, unit-stride, unpadded
+ * kernel skips the gather; group == channels with one input channel per group runs a direct depthwise loop.
+ * ConvTranspose multiplies Wᵀ·X and scatters the columns back (col2im) through the same table.
+ */
+import type { KernelContext, KernelTable } from '../../../kernel.js';
+import type { Tensor } from '../../../tensor.js';
+import { numbersOf, storeNumbers } from '../../numeric.js';
+import { gemmBlock } from '../math/matmul.js';
+import { product, windowOf, type Window } from './geometry.js';
+import { sgemm } from './sgemm.js';
+import { instanceNormKernels } from './instance-norm.js';
+import { tapTable } from './taps.js';
+
+type Floats = Float32Array | Float64Array;
+
+/** c += a * b: the float32 kernel when every operand is float32, else the shared blocked matmul. */
+function gemm(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, c: Floats, co: number, m: number, n: number, k: number): void {
+  if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) sgemm(a, ao, b, bo, c, co, m, n, k);
+  else gemmBlock(a, ao, b, bo, c, co, m, n, k);
+}
+
+function floatScratch(t: Tensor, n: number): Floats {
+  return t.type === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** The output's own float buffer when it can be written directly, else a float32 scratch (float16). */
+function resultBuffer(out: Tensor): Floats {
+  return out.type === 'float32' || out.type === 'float64' ? (out.data as Floats) : new Float32Array(out.size);
+}
+
+function checkFloat(ctx: KernelContext, t: Tensor): void {
+  if (t.type !== 'float32' && t.type !== 'float64' && t.type !== 'float16') throw ctx.error(`${ctx.opType} of ${t.type} is not supported`);
+}
+
+function conv(ctx: KernelContext): void {
+  const X = ctx.input(0);
+  const W = ctx.input(1);
+  const B = ctx.optionalInput(2);
+  checkFloat(ctx, X);
+  if (X.dims.length < 3 || W.dims.length !== X.dims.length) throw ctx.error(`Conv needs X and W of equal rank >= 3, got [${X.dims.join(',')}] and [${W.dims.join(',')}]`);
+  const [N, C] = [X.dims[0]!, X.dims[1]!];
+  const [M, Cg] = [W.dims[0]!, W.dims[1]!];
+  const group = ctx.attrs.int('group', 1);
+  if (Cg * group !== C || M % group !== 0) throw ctx.error(`Conv channels do not match: C=${C}, W [${W.dims.join(',')}], group=${group}`);
+  const inDims = X.dims.slice(2);
+  const kernel = ctx.attrs.intsOpt('kernel_shape') ?? W.dims.slice(2);
+  const win = windowOf(ctx, inDims, kernel);
+  const out = ctx.output(0, [N, M, ...win.outDims], X.type);
+  const x = numbersOf(X);
+  const w = numbersOf(W);
+  const y = resultBuffer(out);
+  const inSize = product(inDims);
+  const outSize = product(win.outDims);
+  const K = product(kernel);
+  const Mg = M / group;
+  const taps = tapTable(win.outDims, kernel, win.strides, win.dilations, win.pads, inDims);
+  y.fill(0);
+  if (group === C && Cg === 1 && inDims.length <= 2 && y instanceof Float32Array && x instanceof Float32Array) {
+    depthwise2d(x, w, y, N, C, M, win);
+  } else if (group === C && Cg === 1) {
+    // Depthwise: each output channel reads one input channel.
+    const mult = M / C;
+    for (let n = 0; n < N; n++)
+      for (let m = 0; m < M; m++) {
+        const xo = (n * C + Math.floor(m / mult)) * inSize;
+        const yo = (n * M + m) * outSize;
+        for (let kp = 0; kp < K; kp++) {
+          const wv = w[m * K + kp]!;
+          const to = kp * outSize;
+          for (let p = 0; p < outSize; p++) {
+            const i = taps[to + p]!;
+            if (i >= 0) y[yo + p] = y[yo + p]! + wv * x[xo + i]!;
+          }
+        }
+      }
+  } else {
+    const direct = K === 1 && win.strides.every((s) => s === 1) && win.pads.every((p) => p === 0);
+    const col = direct ? undefined : floatScratch(X, Cg * K * outSize);
+    for (let n = 0; n < N; n++)
+      for (let g = 0; g < group; g++) {
+        const xo = (n * C + g * Cg) * inSize;
+        const yo = (n * M + g * Mg) * outSize;
+        if (col === undefined) {
+          gemm(w, g * Mg * Cg, x, xo, y, yo, Mg, outSize, Cg);
+          continue;
+        }
+        for (let c = 0; c < Cg; c++) {
+          const xc = xo + c * inSize;
+          for (let kp = 0; kp < K; kp++) {
+            const ro = (c * K + kp) * outSize;
+            const to = kp * outSize;
+            for (let p = 0; p < outSize; p++) {
+              const i = taps[to + p]!;
+              col[ro + p] = i >= 0 ? x[xc + i]! : 0;
+            }
+          }
+        }
+        gemm(w, g * Mg * Cg * K, col, 0, y, yo, Mg, outSize, Cg * K);
+      }
+  }
+  if (B) addBias(y, numbersOf(B), N, M, outSize);
+  storeNumbers(y, out);
+}
+
+/** Depthwise float32 over 1-D or 2-D planes: per kernel tap, the in-bounds output range runs unchecked. */
+function depthwise2d(x: Float32Array, w: ArrayLike<number>, y: Float32Array, N: number, C: number, M: number, win: Window): void {
+  const two = win.inDims.length === 2;
+  const [H, W] = two ? win.inDims : [1, win.inDims[0]!];
+  const [OH, OW] = two ? win.outDims : [1, win.outDims[0]!];
+  const [KH, KW] = two ? win.kernel : [1, win.kernel[0]!];
+  const [sh, sw] = two ? win.strides : [1, win.strides[0]!];
+  const [dh, dw] = two ? win.dilations : [1, win.dilations[0]!];
+  const [ph, pw] = two ? [win.pads[0]!, win.pads[1]!] : [0, win.pads[0]!];
+  const mult = M / C;
+  for (let n = 0; n < N; n++)
+    for (let m = 0; m < M; m++) {
+      const xo = (n * C + Math.floor(m / mult)) * H! * W!;
+      const yo = (n * M + m) * OH! * OW!;
+      for (let kh = 0; kh < KH!; kh++)
+        for (let kw = 0; kw < KW!; kw++) {
+          const wv = w[(m * KH! + kh) * KW! + kw]!;
+          const shift = kw * dw! - pw;
+          // ow with 0 <= ow*sw + shift < W
+          const lo = Math.max(0, Math.ceil(-shift / sw!));
+          const hi = Math.min(OW!, Math.floor((W! - 1 - shift) / sw!) + 1);
+          for (let oh = 0; oh < OH!; oh++) {
+            const ih = oh * sh! - ph + kh * dh!;
+            if (ih < 0 || ih >= H!) continue;
+            const xr = xo + ih * W! + shift;
+            const yr = yo + oh * OW!;
+            for (let ow = lo; ow < hi; ow++) y[yr + ow] = y[yr + ow]! + wv * x[xr + ow * sw!]!;
+          }
+        }
+    }
+}
+
+function addBias(y: Floats, b: ArrayLike<number>, N: number, M: number, size: number): void {
+  for (let n = 0; n < N; n++)
+    for (let m = 0; m < M; m++) {
+      const bv = b[m]!;
+      const o = (n * M + m) * size;
+      for (let p = 0; p < size; p++) y[o + p] = y[o + p]! + bv;
+    }
+}
+
+function convTranspose(ctx: KernelContext): void {
+  const X = ctx.input(0);
+  const W = ctx.input(1);
+  const B = ctx.optionalInput(2);
+  checkFloat(ctx, X);
+  if (X.dims.length < 3 || W.dims.length !== X.dims.length) throw ctx.error(`ConvTranspose needs X and W of equal rank >= 3`);
+  const [N, C] = [X.dims[0]!, X.dims[1]!];
+  const group = ctx.attrs.int('group', 1);
+  const Mg = W.dims[1]!;
+  const M = Mg * group;
+  if (W.dims[0] !== C || C % group !== 0) throw ctx.error(`ConvTranspose channels do not match: C=${C}, W [${W.dims.join(',')}], group=${group}`);
+  const Cg = C / group;
+  const inDims = X.dims.slice(2);
+  const r = inDims.length;
+  const kernel = ctx.attrs.intsOpt('kernel_shape') ?? W.dims.slice(2);
+  const strides = ctx.attrs.intsOpt('strides') ?? new Array<number>(r).fill(1);
+  const dilations = ctx.attrs.intsOpt('dilations') ?? new Array<number>(r).fill(1);
+  const adj = ctx.attrs.intsOpt('output_padding') ?? new Array<number>(r).fill(0);
+  const autoPad = ctx.attrs.string('auto_pad', 'NOTSET');
+  const outShape = ctx.attrs.intsOpt('output_shape')?.slice(-r);
+  const pads = autoPad === 'NOTSET' ? (ctx.attrs.intsOpt('pads') ?? new Array<number>(2 * r).fill(0)) : new Array<number>(2 * r).fill(0);
+  const outDims: number[] = [];
+  for (let d = 0; d < r; d++) {
+    const full = (inDims[d]! - 1) * strides[d]! + adj[d]! + (kernel[d]! - 1) * dilations[d]! + 1;
+    let want = outShape?.[d];
+    if (want === undefined && (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER')) want = inDims[d]! * strides[d]!;
+    if (want !== undefined) {
+      // The spec's rule: the odd pad goes to the tail for SAME_UPPER, to the head for SAME_LOWER.
+      const total = Math.max(0, full - want);
+      const half = Math.floor(total / 2);
+      pads[d] = autoPad === 'SAME_LOWER' ? total - half : half;
+      pads[d + r] = total - pads[d]!;
+    }
+    outDims.push(want ?? full - pads[d]! - pads[d + r]!);
+  }
+  const out = ctx.output(0, [N, M, ...outDims], X.type);
+  const x = numbersOf(X);
+  const w = numbersOf(W);
+  const y = resultBuffer(out);
+  y.fill(0);
+  const inSize = product(inDims);
+  const outSize = product(outDims);
+  const K = product(kernel);
+  const taps = tapTable(inDims, kernel, strides, dilations, pads, outDims);
+  // Per group: Wg is [Cg, Mg*K]; its transpose times Xg [Cg, inSize] gives the columns [Mg*K, inSize].
+  const wt = floatScratch(X, Mg * K * Cg);
+  const col = floatScratch(X, Mg * K * inSize);
+  for (let g = 0; g < group; g++) {
+    for (let c = 0; c < Cg; c++) for (let j = 0; j < Mg * K; j++) wt[j * Cg + c] = w[(g * Cg + c) * Mg * K + j]!;
+    for (let n = 0; n < N; n++) {
+      col.fill(0);
+      gemm(wt, 0, x, (n * C + g * Cg) * inSize, col, 0, Mg * K, inSize, Cg);
+      for (let m = 0; m < Mg; m++) {
+        const yo = (n * M + g * Mg + m) * outSize;
+        for (let kp = 0; kp < K; kp++) {
+          const co = (m * K + kp) * inSize;
+          const to = kp * inSize;
+          for (let p = 0; p < inSize; p++) {
+            const o = taps[to + p]!;
+            if (o >= 0) y[yo + o] = y[yo + o]! + col[co + p]!;
+          }
+        }
+      }
+    }
+  }
+  if (B) addBias(y, numbersOf(B), N, M, outSize);
+  storeNumbers(y, out);
+}
+
+export const convKernels: KernelTable = { Conv: conv, ConvTranspose: convTranspose, ...instanceNormKernels };
