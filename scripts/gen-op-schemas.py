@@ -1,13 +1,15 @@
-"""Dump every version of every ONNX operator schema to src/ir/ops/generated/schemas.json.
+"""Dump every version of every ONNX operator schema to src/ir/ops/generated/schemas.json, and the static
+function bodies of the schemas that have one (`has_function`) to src/ir/ops/generated/function-bodies.json.
 
 Run with the venv that scripts/setup-test-data.mjs makes:
     .cache/py/bin/python scripts/gen-op-schemas.py           # (re)write the file
-    .cache/py/bin/python scripts/gen-op-schemas.py --check   # exit 1 if the committed file is stale
+    .cache/py/bin/python scripts/gen-op-schemas.py --check   # exit 1 if a committed file is stale
 
 One schema per line keeps diffs readable when onnx is bumped. Doc strings are left out (size).
 """
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -18,7 +20,9 @@ import onnx
 from onnx import defs, numpy_helper
 
 ONNX_VERSION = "1.22.0"
-OUT = os.path.join(os.path.dirname(__file__), "..", "src", "ir", "ops", "generated", "schemas.json")
+GENERATED = os.path.join(os.path.dirname(__file__), "..", "src", "ir", "ops", "generated")
+OUT = os.path.join(GENERATED, "schemas.json")
+BODIES_OUT = os.path.join(GENERATED, "function-bodies.json")
 # JSON numbers are IEEE doubles in JS: integers past this are written as strings.
 MAX_SAFE_INT = 2**53 - 1
 
@@ -154,28 +158,60 @@ def render():
     return "\n".join(lines) + "\n"
 
 
+def render_bodies():
+    """`domain::op::since_version` -> one entry per opset the body is written for (ONNX keeps a body per
+    `function_opset_versions` entry: Softplus-1's body is written against opset 18): that opset, the body's
+    opset imports, and the FunctionProto as base64. Context-dependent bodies are built per node by C++ and
+    have no static form, so they are left out."""
+    schemas = sorted(defs.get_all_schemas_with_history(), key=lambda s: (s.domain, s.name, s.since_version))
+    dump = lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+    rows = []
+    for s in schemas:
+        if not s.has_function:
+            continue
+        bodies = []
+        for v in sorted(s.function_opset_versions):
+            f = onnx.FunctionProto.FromString(s.get_function_with_opset_version(v))  # the C API returns bytes
+            imports = {o.domain: o.version for o in sorted(f.opset_import, key=lambda o: o.domain)}
+            bodies.append({"opset": v, "opset_imports": imports, "function_proto": base64.b64encode(f.SerializeToString()).decode("ascii")})
+        rows.append(f"{dump(f'{s.domain}::{s.name}::{s.since_version}')}:{dump(bodies)}")
+    lines = [
+        "{",
+        f'"generated_by":{dump("scripts/gen-op-schemas.py from onnx " + ONNX_VERSION + ", do not edit")},',
+        '"bodies":{',
+        ",\n".join(rows),
+        "}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="exit 1 if the file on disk differs")
     args = ap.parse_args()
-    text = render()
-    path = os.path.normpath(OUT)
+    outputs = [(os.path.normpath(OUT), render(), "schemas"), (os.path.normpath(BODIES_OUT), render_bodies(), "function bodies")]
     if args.check:
-        try:
-            with open(path, encoding="utf-8") as f:
-                current = f.read()
-        except FileNotFoundError:
-            current = None
-        if current != text:
-            print(f"{path} is stale: run .cache/py/bin/python scripts/gen-op-schemas.py", file=sys.stderr)
+        stale = False
+        for path, text, _ in outputs:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    current = f.read()
+            except FileNotFoundError:
+                current = None
+            if current != text:
+                print(f"{path} is stale: run .cache/py/bin/python scripts/gen-op-schemas.py", file=sys.stderr)
+                stale = True
+            else:
+                print(f"{path} is up to date")
+        if stale:
             sys.exit(1)
-        print(f"{path} is up to date")
         return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-    print(f"wrote {path}: {text.count(chr(10)) - 6} schemas")
-
+    for path, text, what in outputs:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        count = text.count(chr(10)) - (6 if what == "schemas" else 3)
+        print(f"wrote {path}: {count} {what}")
 
 if __name__ == "__main__":
     main()

@@ -8,6 +8,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Tensor as IrTensor } from '../ir/tensor.js';
 import type { OpSchema } from '../ir/ops/schema.js';
 import type { Tensor, TensorType } from './tensor.js';
+import type { RuntimeValue } from './values.js';
 
 export interface KernelContext {
   readonly opType: string;
@@ -24,10 +25,14 @@ export interface KernelContext {
   input(i: number): Tensor;
   /** Input `i` or undefined when omitted or beyond the node's inputs. */
   optionalInput(i: number): Tensor | undefined;
+  /** Input `i` of any kind (tensor, sequence, optional), or undefined when omitted. */
+  inputValue(i: number): RuntimeValue | undefined;
   /** Allocates output `i` from the memory plan. Numeric buffers come zero-filled. */
   output(i: number, dims: readonly number[], type: TensorType): Tensor;
   /** Sets output `i` to a tensor the kernel made itself (never pooled). */
   setOutput(i: number, t: Tensor): void;
+  /** Sets output `i` to a sequence or optional (opaque to the memory plan; its tensors must be the kernel's own copies). */
+  setValue(i: number, v: RuntimeValue): void;
   /** Whether output `i` is wanted (present in the node). */
   hasOutput(i: number): boolean;
   /** A KernelError naming this node and op. */
@@ -38,6 +43,8 @@ export interface KernelContext {
    * They may be tensors of the outer scope or constants: copy them before handing them on as outputs.
    */
   runGraph(graph: Graph, inputs: readonly Tensor[]): Tensor[];
+  /** `runGraph` with inputs and outputs of any kind (tensor, sequence, optional). */
+  runGraphValues(graph: Graph, inputs: readonly RuntimeValue[]): RuntimeValue[];
 }
 
 /**

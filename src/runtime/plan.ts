@@ -9,6 +9,7 @@ import type { Graph } from '../ir/graph.js';
 import { opsetVersion, type OpsetImports } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import { getSchema } from '../ir/ops/registry.js';
+import { formatType, type ValueType } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { NodeAttributes, type Kernel } from './kernel.js';
 import type { KernelRegistry } from './registry.js';
@@ -60,8 +61,8 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
   const inputs = graph.inputs
     .filter((v) => !graph.initializers.has(v.name))
     .map((v) => {
-      if (v.type !== undefined && v.type.kind !== 'tensor') {
-        throw new UsageError(`input ${JSON.stringify(v.name)} is a ${v.type.kind}; the CPU runtime takes tensors only for now`);
+      if (v.type !== undefined && !hasRuntimeForm(v.type)) {
+        throw new UsageError(`input ${JSON.stringify(v.name)} is a ${formatType(v.type)}; the CPU runtime takes tensors, sequences of tensors and optionals of those only`);
       }
       return { name: v.name, slot: slotOf(v), value: v };
     });
@@ -161,4 +162,12 @@ function topologicalOrder(graph: Graph): Node[] {
   }
   if (out.length !== nodes.length) throw new KernelError('the graph has a cycle');
   return out;
+}
+
+/** Whether the runtime has a value form (values.ts) for `t`: a tensor, a sequence of tensors, an optional of either. */
+export function hasRuntimeForm(t: ValueType): boolean {
+  if (t.kind === 'tensor') return true;
+  if (t.kind === 'sequence') return t.elem === undefined || t.elem.kind === 'tensor';
+  if (t.kind === 'optional') return t.elem === undefined || (t.elem.kind !== 'optional' && hasRuntimeForm(t.elem));
+  return false;
 }

@@ -15,8 +15,10 @@ import type { KernelContext } from './kernel.js';
 import { Arena, type MemoryStats } from './memory.js';
 import { buildPlan, type ExecutionPlan, type PlanStep } from './plan.js';
 import type { KernelRegistry } from './registry.js';
-import { tensorTypeOf, type Tensor, type TensorType } from './tensor.js';
+import { Tensor, tensorTypeOf, type TensorType } from './tensor.js';
+import { valueKindOf, type RuntimeValue } from './values.js';
 import { cpuBackend } from './cpu/index.js';
+import { expandFunctions } from './function-expand.js';
 
 export interface SessionOptions {
   backend?: 'cpu' | Backend;
@@ -39,10 +41,15 @@ export class Session {
     this.outputNames = plan.outputs.map((o) => o.name);
   }
 
-  /** Builds the execution plan; every op without a kernel is reported at once (UnsupportedOpsError). */
+  /**
+   * Builds the execution plan; every op without a kernel is reported at once (UnsupportedOpsError).
+   * A kernel-less call of a model-local function or of an op with an ONNX function body is first replaced
+   * by that body, in place (a Model passed in is changed only where it could not have run otherwise).
+   */
   static async create(source: Model | Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const model = source instanceof Uint8Array ? importModel(decodeModelProto(source)) : source;
     const backend = options.backend === undefined || options.backend === 'cpu' ? cpuBackend : options.backend;
+    expandFunctions(model, backend.kernels);
     const graphs = new GraphRunner(model.opsetImports, backend.kernels);
     // Every graph is planned before any error is thrown, so missing kernels in subgraphs are reported too.
     const missing: UnsupportedOpsError[] = [];
@@ -57,8 +64,18 @@ export class Session {
     return this.last?.stats ?? { allocated: 0, reused: 0 };
   }
 
+  /** Runs a model whose outputs are tensors; see `runValues` for sequence and optional inputs/outputs. */
   async run(feeds: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
-    const values: (Tensor | undefined)[] = new Array(this.plan.slotCount);
+    const got = await this.runValues(feeds);
+    for (const [name, v] of Object.entries(got)) {
+      if (!(v instanceof Tensor)) throw new UsageError(`output ${JSON.stringify(name)} is a ${valueKindOf(v)}: use runValues`);
+    }
+    return got as Record<string, Tensor>;
+  }
+
+  /** Like `run`, with feeds and outputs that may be tensors, sequences (TensorSequence) or optionals (OptionalValue). */
+  async runValues(feeds: Readonly<Record<string, RuntimeValue>>): Promise<Record<string, RuntimeValue>> {
+    const values: (RuntimeValue | undefined)[] = new Array(this.plan.slotCount);
     for (const c of this.plan.constants) values[c.slot] = c.tensor;
     const sig: string[] = [];
     for (const inp of this.plan.inputs) {
@@ -69,7 +86,7 @@ export class Session {
       }
       checkFeed(inp.name, inp.value.type, t);
       values[inp.slot] = t;
-      sig.push(`${t.type}[${t.dims.join(',')}]`);
+      sig.push(t instanceof Tensor ? `${t.type}[${t.dims.join(',')}]` : valueKindOf(t));
     }
     for (const name of Object.keys(feeds)) {
       if (!this.inputNames.includes(name)) throw new UsageError(`feed ${JSON.stringify(name)} is not an input of the model (inputs: ${this.inputNames.join(', ')})`);
@@ -78,7 +95,7 @@ export class Session {
     arena.beginRun();
     this.last = arena;
     executePlan(this.plan, values, arena, this.graphs, () => undefined);
-    const out: Record<string, Tensor> = {};
+    const out: Record<string, RuntimeValue> = {};
     for (const o of this.plan.outputs) {
       const t = values[o.slot];
       if (t === undefined) throw new KernelError(`output ${JSON.stringify(o.name)} was not computed`);
@@ -96,8 +113,12 @@ export class Session {
   }
 }
 
-function checkFeed(name: string, declared: Model['graph']['inputs'][number]['type'], t: Tensor): void {
-  if (declared === undefined || declared.kind !== 'tensor') return;
+function checkFeed(name: string, declared: Model['graph']['inputs'][number]['type'], v: RuntimeValue): void {
+  if (declared === undefined) return;
+  const kind = valueKindOf(v);
+  if (kind !== declared.kind) throw new UsageError(`input ${JSON.stringify(name)} must be a ${declared.kind}, got a ${kind}`);
+  if (declared.kind !== 'tensor') return;
+  const t = v as Tensor;
   const want = tensorTypeOf(declared.dtype);
   if (want !== undefined && want !== t.type) {
     throw new UsageError(`input ${JSON.stringify(name)} must be ${want} (${dataTypeName(declared.dtype)}), got ${t.type}`);
@@ -137,7 +158,7 @@ function mergeUnsupported(errors: readonly UnsupportedOpsError[]): UnsupportedOp
 }
 
 /** Outer-scope lookup: the tensor an enclosing graph holds for `v`, if any. */
-type ScopeLookup = (v: Value) => Tensor | undefined;
+type ScopeLookup = (v: Value) => RuntimeValue | undefined;
 
 /**
  * Runs subgraphs (If branches, Loop/Scan bodies) for kernels: one execution plan and one arena per graph,
@@ -167,12 +188,12 @@ class GraphRunner {
     return e;
   }
 
-  run(graph: Graph, inputs: readonly Tensor[], outer: ScopeLookup): Tensor[] {
+  run(graph: Graph, inputs: readonly RuntimeValue[], outer: ScopeLookup): RuntimeValue[] {
     const { plan, arena } = this.entry(graph);
     if (inputs.length !== graph.inputs.length) {
       throw new KernelError(`subgraph ${JSON.stringify(graph.name)} takes ${graph.inputs.length} inputs, got ${inputs.length}`);
     }
-    const values: (Tensor | undefined)[] = new Array(plan.slotCount);
+    const values: (RuntimeValue | undefined)[] = new Array(plan.slotCount);
     for (const c of plan.constants) values[c.slot] = c.tensor;
     for (const o of plan.outer) {
       const t = outer(o.value);
@@ -190,7 +211,7 @@ class GraphRunner {
 }
 
 /** Runs every step of `plan` over `values` (inputs, constants and outer values already set). */
-function executePlan(plan: ExecutionPlan, values: (Tensor | undefined)[], arena: Arena, graphs: GraphRunner, outer: ScopeLookup): void {
+function executePlan(plan: ExecutionPlan, values: (RuntimeValue | undefined)[], arena: Arena, graphs: GraphRunner, outer: ScopeLookup): void {
   const scope: ScopeLookup = (v) => {
     const s = plan.slots.get(v);
     return (s === undefined ? undefined : values[s]) ?? outer(v);
@@ -206,10 +227,10 @@ function executePlan(plan: ExecutionPlan, values: (Tensor | undefined)[], arena:
 
 function runStep(
   step: PlanStep,
-  values: (Tensor | undefined)[],
+  values: (RuntimeValue | undefined)[],
   arena: Arena,
   outputSlots: ReadonlySet<number>,
-  runGraph: (g: Graph, inputs: readonly Tensor[]) => Tensor[],
+  runGraph: (g: Graph, inputs: readonly RuntimeValue[]) => RuntimeValue[],
 ): void {
   const where = { node: step.node.name ?? '', op: step.label };
   const ctx: KernelContext = {
@@ -226,11 +247,16 @@ function runStep(
       return t;
     },
     optionalInput(i) {
+      const v = this.inputValue(i);
+      if (v === undefined || v instanceof Tensor) return v;
+      throw new KernelError(`input ${i} (${JSON.stringify(step.node.inputs[i]?.name)}) is a ${valueKindOf(v)}, not a tensor`, where);
+    },
+    inputValue(i) {
       const s = step.inputs[i];
       if (s === undefined || s < 0) return undefined;
-      const t = values[s];
-      if (t === undefined) throw new KernelError(`input ${i} (${JSON.stringify(step.node.inputs[i]?.name)}) has no value`, where);
-      return t;
+      const v = values[s];
+      if (v === undefined) throw new KernelError(`input ${i} (${JSON.stringify(step.node.inputs[i]?.name)}) has no value`, where);
+      return v;
     },
     output(i: number, dims: readonly number[], type: TensorType) {
       const s = step.outputs[i] ?? -1;
@@ -242,13 +268,23 @@ function runStep(
       const s = step.outputs[i] ?? -1;
       if (s >= 0) values[s] = t;
     },
+    setValue(i, v) {
+      const s = step.outputs[i] ?? -1;
+      if (s >= 0) values[s] = v;
+    },
     hasOutput(i) {
       return (step.outputs[i] ?? -1) >= 0;
     },
     error(message) {
       return new KernelError(message, where);
     },
-    runGraph,
+    runGraph(g, inputs) {
+      return runGraph(g, inputs).map((v, k) => {
+        if (v instanceof Tensor) return v;
+        throw new KernelError(`subgraph output ${k} is a ${valueKindOf(v)}: this kernel takes tensors only`, where);
+      });
+    },
+    runGraphValues: runGraph,
   };
   try {
     step.kernel(ctx);

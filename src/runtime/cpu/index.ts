@@ -13,6 +13,11 @@ import { castKernels } from './kernels/tensor/cast.js';
 import { movementKernels } from './kernels/tensor/movement.js';
 import { shapeKernels } from './kernels/tensor/shape-ops.js';
 import { indexingKernels } from './kernels/indexing/index.js';
+import { nn2Kernels } from './kernels/nn2/index.js';
+import { quantKernels } from './kernels/quant/quant.js';
+import { sequenceKernels } from './kernels/sequence/sequence.js';
+import { einsumKernels } from './kernels/einsum/einsum.js';
+import { rnnKernels } from './kernels/rnn/rnn.js';
 
 export const cpuKernels = new KernelRegistry()
   .add('', elementwiseKernels)
@@ -26,6 +31,11 @@ export const cpuKernels = new KernelRegistry()
   .add('', convKernels)
   .add('', poolKernels)
   .add('', indexingKernels)
-  .add('', controlKernels);
+  .add('', controlKernels)
+  .add('', nn2Kernels)
+  .add('', quantKernels)
+  .add('', einsumKernels)
+  .add('', sequenceKernels)
+  .add('', rnnKernels);
 
 export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels };
