@@ -1,6 +1,8 @@
 /**
  * The runtime's tensor, in the onnxruntime-js style: a `type` string, `dims` and a flat `data` array.
- * int64 is a BigInt64Array, float16 holds its 16-bit patterns in a Uint16Array, bool is 0/1 bytes.
+ * int64 is a BigInt64Array, float16 and bfloat16 hold their 16-bit patterns in a Uint16Array, the float8
+ * kinds their 8-bit patterns in a Uint8Array, int4/uint4 one element per byte (Int8Array/Uint8Array;
+ * packed two per byte only in IR tensors), bool is 0/1 bytes.
  * Conversions to and from IR tensors live here so the rest of the runtime speaks one form.
  */
 import { DataType, dataTypeName } from '../ir/dtype.js';
@@ -9,7 +11,8 @@ import { ArrayTensor, StringTensor, type Tensor as IrTensor } from '../ir/tensor
 
 export type TensorType =
   | 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int16' | 'uint16'
-  | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool' | 'string';
+  | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool' | 'string'
+  | 'bfloat16' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'int4' | 'uint4';
 
 export type NumericData =
   | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
@@ -21,6 +24,8 @@ const TYPE_OF_DTYPE: Partial<Record<DataType, TensorType>> = {
   [DataType.INT8]: 'int8', [DataType.UINT8]: 'uint8', [DataType.INT16]: 'int16', [DataType.UINT16]: 'uint16',
   [DataType.INT32]: 'int32', [DataType.UINT32]: 'uint32', [DataType.INT64]: 'int64', [DataType.UINT64]: 'uint64',
   [DataType.BOOL]: 'bool', [DataType.STRING]: 'string',
+  [DataType.BFLOAT16]: 'bfloat16', [DataType.FLOAT8E4M3FN]: 'float8e4m3fn', [DataType.FLOAT8E4M3FNUZ]: 'float8e4m3fnuz',
+  [DataType.FLOAT8E5M2]: 'float8e5m2', [DataType.FLOAT8E5M2FNUZ]: 'float8e5m2fnuz', [DataType.INT4]: 'int4', [DataType.UINT4]: 'uint4',
 };
 const DTYPE_OF_TYPE = Object.fromEntries(Object.entries(TYPE_OF_DTYPE).map(([d, t]) => [t, Number(d)])) as Record<TensorType, DataType>;
 
@@ -28,7 +33,8 @@ type ArrayCtor = new (n: number) => NumericData;
 const CTORS: Record<Exclude<TensorType, 'string'>, ArrayCtor> = {
   float32: Float32Array, float64: Float64Array, float16: Uint16Array, int8: Int8Array, uint8: Uint8Array,
   int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array,
-  uint64: BigUint64Array, bool: Uint8Array,
+  uint64: BigUint64Array, bool: Uint8Array, bfloat16: Uint16Array, float8e4m3fn: Uint8Array, float8e4m3fnuz: Uint8Array,
+  float8e5m2: Uint8Array, float8e5m2fnuz: Uint8Array, int4: Int8Array, uint4: Uint8Array,
 };
 
 export function tensorTypeOf(dtype: DataType): TensorType | undefined {
@@ -41,7 +47,7 @@ export function isBigType(type: TensorType): type is 'int64' | 'uint64' {
   return type === 'int64' || type === 'uint64';
 }
 export function isFloatType(type: TensorType): boolean {
-  return type === 'float32' || type === 'float64' || type === 'float16';
+  return type === 'float32' || type === 'float64' || type === 'float16' || type === 'bfloat16' || type.startsWith('float8');
 }
 export function bytesPerElement(type: TensorType): number {
   return type === 'string' ? 0 : (CTORS[type] as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;

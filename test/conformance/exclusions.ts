@@ -17,13 +17,8 @@ import { tensorTypeOf } from '../../src/runtime/tensor.js';
 export const HAND_EXCLUSIONS: Readonly<Record<string, string>> = {
   '/^test_batchnorm_.*_training_mode$/': 'BatchNormalization training_mode (running statistics outputs) is not implemented; inference only',
   '/^test_training_dropout(_default|_default_mask|_mask)?$/': 'Dropout in training mode with a non-zero ratio draws a random mask; only inference and ratio 0 are supported',
-  test_identity_opt: 'Identity of an optional: the Identity kernel (tensor/shape-ops.ts) takes tensors only',
-  test_identity_sequence: 'Identity of a sequence: the Identity kernel (tensor/shape-ops.ts) takes tensors only',
-  test_if_opt: 'If with an optional branch output: the If kernel (control/control.ts) copies tensor outputs only',
-  test_if_seq: 'If with a sequence branch output: the If kernel (control/control.ts) copies tensor outputs only',
-  test_loop13_seq: 'Loop with a sequence loop-carried value: the Loop kernel (control/control.ts) carries tensors only',
-  test_loop16_seq_none: 'Loop with an optional(sequence) loop-carried value: the Loop kernel (control/control.ts) carries tensors only',
-  '/^test_sequence_map_.*_expanded$/': 'SequenceMap expanded into a Loop carrying a sequence: the Loop kernel (control/control.ts) carries tensors only',
+  '/^test_(de)?quantizelinear_(e4m3fn|e4m3fn_float16|e4m3fn_zero_point|e5m2|int4|uint4)$/':
+    'QuantizeLinear/DequantizeLinear with float8 or int4/uint4 quantized values: the quant kernels (quant/quant.ts) take int8/uint8/int16/uint16 only',
 };
 
 export interface Exclusion {

@@ -18,6 +18,9 @@ import { quantKernels } from './kernels/quant/quant.js';
 import { sequenceKernels } from './kernels/sequence/sequence.js';
 import { einsumKernels } from './kernels/einsum/einsum.js';
 import { rnnKernels } from './kernels/rnn/rnn.js';
+import { misc2Kernels } from './kernels/misc2/index.js';
+import { stringKernels } from './kernels/strings/strings.js';
+import { mlKernels } from './kernels/ml/ml.js';
 
 export const cpuKernels = new KernelRegistry()
   .add('', elementwiseKernels)
@@ -36,6 +39,9 @@ export const cpuKernels = new KernelRegistry()
   .add('', quantKernels)
   .add('', einsumKernels)
   .add('', sequenceKernels)
-  .add('', rnnKernels);
+  .add('', rnnKernels)
+  .add('', stringKernels)
+  .add('ai.onnx.ml', mlKernels)
+  .add('', misc2Kernels);
 
 export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels };

@@ -4,10 +4,12 @@
  */
 import { allocData, isBigType, Tensor, type NumericData, type TensorType } from '../tensor.js';
 import { floatArrayToHalf, halfArrayToFloat } from './float16.js';
+import { floatToLowp, isLowpFloatType, lowpToFloat } from './lowp.js';
 
 /** The values of a numeric tensor as numbers (a view when the storage already is numbers). */
 export function numbersOf(t: Tensor): ArrayLike<number> & { length: number } {
   if (t.type === 'float16') return halfArrayToFloat(t.data as Uint16Array);
+  if (isLowpFloatType(t.type)) return lowpToFloat(t.type, t.data as Uint8Array | Uint16Array);
   if (isBigType(t.type)) return Float64Array.from(t.data as BigInt64Array, Number);
   if (t.type === 'string') throw new Error('string tensor where numbers were expected');
   return t.data as Exclude<NumericData, BigInt64Array | BigUint64Array>;
@@ -15,7 +17,7 @@ export function numbersOf(t: Tensor): ArrayLike<number> & { length: number } {
 
 /** A number-valued scratch array for results of `type`: write numbers into it, then `storeNumbers`. */
 export function scratchFor(type: TensorType, n: number): Float32Array | Float64Array | Exclude<NumericData, BigInt64Array | BigUint64Array> {
-  if (type === 'float16') return new Float32Array(n);
+  if (type === 'float16' || isLowpFloatType(type)) return new Float32Array(n);
   if (isBigType(type)) return new Float64Array(n);
   return allocData(type, n) as Float32Array;
 }
@@ -25,6 +27,7 @@ export function storeNumbers(src: ArrayLike<number>, out: Tensor): void {
   const d = out.data;
   if (src === d) return;
   if (out.type === 'float16') floatArrayToHalf(src, d as Uint16Array);
+  else if (isLowpFloatType(out.type)) floatToLowp(out.type, src, d as Uint8Array | Uint16Array);
   else if (out.type === 'int64' || out.type === 'uint64') {
     const b = d as BigInt64Array;
     for (let i = 0; i < src.length; i++) {
@@ -47,5 +50,5 @@ export function intsOf(t: Tensor): number[] {
 }
 
 export function isIntegerType(type: TensorType): boolean {
-  return type !== 'float32' && type !== 'float64' && type !== 'float16' && type !== 'string' && type !== 'bool';
+  return type !== 'float32' && type !== 'float64' && type !== 'float16' && !isLowpFloatType(type) && type !== 'string' && type !== 'bool';
 }

@@ -7,7 +7,26 @@ import type { Graph } from '../../../../ir/graph.js';
 import type { Value } from '../../../../ir/value.js';
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { allocData, sizeOf, Tensor, tensorTypeOf, type TensorData, type TensorType } from '../../../tensor.js';
+import { cloneTensor, OptionalValue, TensorSequence, type RuntimeValue } from '../../../values.js';
 import { copyTo } from '../tensor/shape-ops.js';
+
+/** A deep copy of a sequence or optional (its tensors are the kernel's own, as setValue requires). */
+function cloneValue(v: TensorSequence | OptionalValue): TensorSequence | OptionalValue {
+  if (v instanceof TensorSequence) return new TensorSequence(v.tensors.map(cloneTensor), v.elemType);
+  const inner = v.value;
+  return new OptionalValue(inner === undefined ? undefined : inner instanceof Tensor ? cloneTensor(inner) : (cloneValue(inner) as TensorSequence));
+}
+
+/** Output `i` becomes a copy of `v`, of any kind. */
+function putValue(ctx: KernelContext, i: number, v: RuntimeValue): void {
+  if (v instanceof Tensor) copyTo(ctx, i, v, v.dims);
+  else ctx.setValue(i, cloneValue(v));
+}
+
+function asTensor(ctx: KernelContext, v: RuntimeValue | undefined, what: string): Tensor {
+  if (!(v instanceof Tensor)) throw ctx.error(`${what} must be a tensor`);
+  return v;
+}
 
 function subgraph(ctx: KernelContext, name: string): Graph {
   const g = ctx.attrs.graph(name);
@@ -28,9 +47,9 @@ function copyRange(src: TensorData, from: number, dst: TensorData, to: number, n
 
 function iff(ctx: KernelContext): void {
   const branch = subgraph(ctx, truthy(ctx.input(0)) ? 'then_branch' : 'else_branch');
-  const outs = ctx.runGraph(branch, []);
+  const outs = ctx.runGraphValues(branch, []);
   if (outs.length !== ctx.outputCount) throw ctx.error(`the branch has ${outs.length} outputs, the node ${ctx.outputCount}`);
-  outs.forEach((t, i) => copyTo(ctx, i, t, t.dims));
+  outs.forEach((v, i) => putValue(ctx, i, v));
 }
 
 /** Type and per-iteration dims of a body output, for a scan output of zero iterations. */
@@ -83,19 +102,23 @@ function loop(ctx: KernelContext): void {
   const c = ctx.optionalInput(1);
   const max = m === undefined ? undefined : BigInt(m.data[0] as bigint | number);
   let cond = c === undefined ? true : truthy(c);
-  let carried: Tensor[] = [];
-  for (let i = 2; i < ctx.inputCount; i++) carried.push(ctx.input(i));
+  let carried: RuntimeValue[] = [];
+  for (let i = 2; i < ctx.inputCount; i++) {
+    const v = ctx.inputValue(i);
+    if (v === undefined) throw ctx.error(`loop-carried input ${i} is omitted`);
+    carried.push(v);
+  }
   const n = carried.length;
   const k = ctx.outputCount - n;
   if (body.outputs.length !== 1 + n + k) throw ctx.error(`the body has ${body.outputs.length} outputs; expected 1 + ${n} carried + ${k} scan`);
   const scans: Tensor[][] = Array.from({ length: k }, () => []);
   for (let i = 0n; (max === undefined || i < max) && cond; i++) {
-    const outs = ctx.runGraph(body, [new Tensor('int64', BigInt64Array.of(i), []), new Tensor('bool', Uint8Array.of(cond ? 1 : 0), []), ...carried]);
-    cond = truthy(outs[0]!); // honoured even when the cond input is omitted, as onnxruntime and the ONNX reference do
+    const outs = ctx.runGraphValues(body, [new Tensor('int64', BigInt64Array.of(i), []), new Tensor('bool', Uint8Array.of(cond ? 1 : 0), []), ...carried]);
+    cond = truthy(asTensor(ctx, outs[0], 'the body condition')); // honoured even when the cond input is omitted, as onnxruntime and the ONNX reference do
     carried = outs.slice(1, 1 + n);
-    outs.slice(1 + n).forEach((t, j) => scans[j]!.push(t));
+    outs.slice(1 + n).forEach((t, j) => scans[j]!.push(asTensor(ctx, t, `scan output ${j}`)));
   }
-  carried.forEach((t, i) => copyTo(ctx, i, t, t.dims));
+  carried.forEach((v, i) => putValue(ctx, i, v));
   scans.forEach((s, j) => stack(ctx, toOutput(ctx, n + j), s, 0, emptyScanOf(body.outputs[1 + n + j]!)));
 }
 

@@ -1,9 +1,11 @@
 /** Cast, CastLike and Range. */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isBigType, tensorTypeOf, type Tensor, type TensorType } from '../../../tensor.js';
+import { floatToLowp, isLowpFloatType } from '../../lowp.js';
 import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
 
-function castTo(ctx: KernelContext, x: Tensor, to: TensorType): void {
+/** `saturate` (Cast/CastLike 19+) applies to float8 targets only; ONNX's default is 1. */
+function castTo(ctx: KernelContext, x: Tensor, to: TensorType, saturate = ctx.attrs.int('saturate', 1) !== 0): void {
   const out = ctx.output(0, x.dims, to);
   const n = x.size;
   if (to === 'string') {
@@ -36,6 +38,20 @@ function castTo(ctx: KernelContext, x: Tensor, to: TensorType): void {
       dst[i] = Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
     }
     if (to === 'uint64') for (let i = 0; i < n; i++) dst[i] = BigInt.asUintN(64, dst[i]!);
+    return;
+  }
+  if (isLowpFloatType(to)) {
+    floatToLowp(to, src, out.data as Uint8Array | Uint16Array, saturate);
+    return;
+  }
+  if (to === 'int4' || to === 'uint4') {
+    // As numpy/ml_dtypes astype: truncate toward zero, then wrap to 4 bits (NaN and infinities give 0).
+    const dst = out.data as Int8Array | Uint8Array;
+    for (let i = 0; i < n; i++) {
+      const v = src[i]!;
+      const w = Number.isFinite(v) ? Math.trunc(v) & 0xf : 0;
+      dst[i] = to === 'int4' ? (w ^ 8) - 8 : w;
+    }
     return;
   }
   const vals = scratchFor(to, n);

@@ -1,6 +1,7 @@
 /** Ops that only move or relabel data: Identity, Reshape, Flatten, Squeeze, Unsqueeze, Shape, Size, Constant. */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { fromIrTensor, sizeOf, Tensor, type TensorData } from '../../../tensor.js';
+import { cloneTensor, OptionalValue, TensorSequence } from '../../../values.js';
 import { intsOf } from '../../numeric.js';
 
 /** Copies `src` into a new output of the given dims (kernels never alias an input: see memory.ts). */
@@ -9,6 +10,19 @@ export function copyTo(ctx: KernelContext, i: number, src: Tensor, dims: readonl
   if (src.type === 'string') (src.data as string[]).forEach((s, k) => ((out.data as string[])[k] = s));
   else (out.data as Float32Array).set(src.data as Float32Array);
   return out;
+}
+
+/** Identity of any kind: a tensor is copied into the output; a sequence or optional is deep-copied. */
+function identity(ctx: KernelContext): void {
+  const v = ctx.inputValue(0);
+  if (v === undefined) throw ctx.error('input 0 is required');
+  if (v instanceof Tensor) copyTo(ctx, 0, v, v.dims);
+  else if (v instanceof TensorSequence) ctx.setValue(0, new TensorSequence(v.tensors.map(cloneTensor), v.elemType));
+  else {
+    const inner = v.value;
+    const copy = inner === undefined ? undefined : inner instanceof Tensor ? cloneTensor(inner) : new TensorSequence(inner.tensors.map(cloneTensor), inner.elemType);
+    ctx.setValue(0, new OptionalValue(copy));
+  }
 }
 
 export function normAxis(ctx: KernelContext, axis: number, rank: number): number {
@@ -96,7 +110,7 @@ function constantOfShape(ctx: KernelContext): void {
 }
 
 export const shapeKernels: KernelTable = {
-  Identity: (ctx: KernelContext) => void copyTo(ctx, 0, ctx.input(0), ctx.input(0).dims),
+  Identity: identity,
   Reshape: reshape,
   Flatten: flatten,
   Squeeze: squeeze,
