@@ -17,8 +17,6 @@ import { tensorTypeOf } from '../../src/runtime/tensor.js';
 export const HAND_EXCLUSIONS: Readonly<Record<string, string>> = {
   '/^test_batchnorm_.*_training_mode$/': 'BatchNormalization training_mode (running statistics outputs) is not implemented; inference only',
   '/^test_training_dropout(_default|_default_mask|_mask)?$/': 'Dropout in training mode with a non-zero ratio draws a random mask; only inference and ratio 0 are supported',
-  '/^test_(de)?quantizelinear_(e4m3fn|e4m3fn_float16|e4m3fn_zero_point|e5m2|int4|uint4)$/':
-    'QuantizeLinear/DequantizeLinear with float8 or int4/uint4 quantized values: the quant kernels (quant/quant.ts) take int8/uint8/int16/uint16 only',
 };
 
 export interface Exclusion {

@@ -21,6 +21,9 @@ import { rnnKernels } from './kernels/rnn/rnn.js';
 import { misc2Kernels } from './kernels/misc2/index.js';
 import { stringKernels } from './kernels/strings/strings.js';
 import { mlKernels } from './kernels/ml/ml.js';
+import { trainingKernels } from './kernels/training/optimizers.js';
+import { melKernels } from './kernels/training/mel.js';
+import { attn2Kernels, attn2PreviewKernels } from './kernels/attn2/index.js';
 
 export const cpuKernels = new KernelRegistry()
   .add('', elementwiseKernels)
@@ -42,6 +45,10 @@ export const cpuKernels = new KernelRegistry()
   .add('', rnnKernels)
   .add('', stringKernels)
   .add('ai.onnx.ml', mlKernels)
-  .add('', misc2Kernels);
+  .add('', misc2Kernels)
+  .add('', attn2Kernels)
+  .add('ai.onnx.preview', attn2PreviewKernels)
+  .add('ai.onnx.preview.training', trainingKernels)
+  .add('', melKernels);
 
 export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels };
