@@ -7,6 +7,7 @@ export { convert, type ConvertOptions, type ConvertResult } from './api/convert.
 export { checkWithOnnxruntime, type ParityReport, type OutputParity } from './parity/check.js';
 export { loadReference, type Reference } from './parity/reference.js';
 export { compare, type CompareOptions, type CompareReport } from './parity/compare.js';
+export { bisect, type BisectOptions, type BisectReport, type BisectDivergence } from './parity/bisect.js';
 export { inspect, type InspectReport, type IOEntry } from './api/inspect.js';
 export { validate, type ValidationReport, type ValidationIssue } from './api/validate.js';
 export { checkModel, type CheckReport } from './ir/check/check-model.js';
