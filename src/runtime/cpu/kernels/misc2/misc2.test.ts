@@ -3,44 +3,13 @@
  * inputs; expected values come from onnxruntime, never from our code. Ops onnxruntime-node cannot run
  * (CumProd, BitCast, TensorScatter at their new opsets) are covered by the ONNX node tests only.
  */
-import * as ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
-import { encodeModel } from '../../../../api/model-io.js';
-import type { Attribute } from '../../../../ir/attribute.js';
-import { DataType } from '../../../../ir/dtype.js';
-import { Graph } from '../../../../ir/graph.js';
-import { Model } from '../../../../ir/model.js';
-import { Node } from '../../../../ir/node.js';
-import { tensorType } from '../../../../ir/types.js';
-import { Session } from '../../../session.js';
-import { Tensor, type TensorType } from '../../../tensor.js';
+
+import { describe, it } from 'vitest';
+import { expectMatchesOrt, f32, fv, i64, type KernelCase } from '../../../../../test/support/kernel-cases.js';
 import { attr } from '../../../test-models.js';
 
-interface Case {
-  name: string;
-  op: string;
-  /** Undefined entries are omitted optional inputs. */
-  inputs: (Tensor | undefined)[];
-  attrs?: Attribute[];
-  outputs?: { name: string; type: TensorType }[];
-  opset?: number;
-}
 
-/** Deterministic pseudo-random values in [-1, 1). */
-function rand(n: number, seed: number): number[] {
-  let s = seed >>> 0 || 1;
-  return Array.from({ length: n }, () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
-const count = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
-const f32 = (dims: number[], seed: number): Tensor => new Tensor('float32', Float32Array.from(rand(count(dims), seed)), dims);
-const fv = (dims: number[], values: number[]): Tensor => new Tensor('float32', Float32Array.from(values), dims);
-const i64 = (dims: number[], values: number[]): Tensor => new Tensor('int64', BigInt64Array.from(values.map(BigInt)), dims);
-const y = [{ name: 'y', type: 'float32' as const }];
-
-const CASES: Case[] = [
+const CASES: KernelCase[] = [
   { name: 'nms two batches two classes center boxes', op: 'NonMaxSuppression',
     inputs: [fv([2, 3, 4], [0.5, 0.5, 1, 1, 0.6, 0.55, 1, 1, 3, 3, 1, 1, 0.5, 0.5, 1, 1, 0.5, 0.6, 1, 1, 2, 2, 1.2, 1]),
       fv([2, 2, 3], [0.9, 0.8, 0.7, 0.1, 0.95, 0.6, 0.3, 0.9, 0.8, 0.5, 0.5, 0.5]), i64([1], [2]), fv([1], [0.3]), fv([1], [0.2])],
@@ -71,36 +40,6 @@ const CASES: Case[] = [
   { name: 'stft real with window', op: 'STFT', opset: 17, inputs: [f32([2, 20, 1], 8), i64([], [3]), f32([6], 9)] },
 ];
 
-const DT: Record<string, DataType> = { float32: DataType.FLOAT, int64: DataType.INT64, bool: DataType.BOOL };
-
-function modelOf(c: Case): Model {
-  const g = new Graph('g');
-  const ins = c.inputs.map((t, i) => (t ? g.addInput(`x${i}`, tensorType(DT[t.type]!, t.dims)) : null));
-  const outputs = c.outputs ?? y;
-  const n = g.appendNode(new Node(c.op, ins, { name: 'n0', outputs: outputs.map((o) => o.name), attributes: c.attrs ?? [] }));
-  outputs.forEach((o, i) => {
-    n.output(i).type = tensorType(DT[o.type]!);
-    g.addOutput(n.output(i));
-  });
-  return new Model(g, new Map([['', c.opset ?? 21]]));
-}
-
 describe('misc2 kernels match onnxruntime-node', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
-    const model = modelOf(c);
-    const feeds = c.inputs.flatMap((t, i) => (t ? [[`x${i}`, t] as const] : []));
-    const ref = await ort.InferenceSession.create(encodeModel(model));
-    const want = await ref.run(Object.fromEntries(feeds.map(([k, t]) => [k, new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[])])));
-    const ours = await Session.create(model, { backend: 'cpu' });
-    const got = await ours.run(Object.fromEntries(feeds));
-    for (const { name } of c.outputs ?? y) {
-      const g = got[name]!;
-      const w = want[name]!;
-      expect(g.dims, name).toEqual(w.dims);
-      const gv = Array.from(g.data as ArrayLike<number | bigint>, Number);
-      const wv = Array.from(w.data as ArrayLike<number | bigint>, Number);
-      expect(gv.length).toBe(wv.length);
-      gv.forEach((v, i) => expect(Math.abs(v - wv[i]!), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(wv[i]!)));
-    }
-  });
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => expectMatchesOrt(c));
 });
