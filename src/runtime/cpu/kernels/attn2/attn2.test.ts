@@ -10,7 +10,6 @@ import { expectMatchesOrt, f32, rand, type KernelCase } from '../../../../../tes
 import { Tensor } from '../../../tensor.js';
 import { attr } from '../../../test-models.js';
 
-
 const CASES: KernelCase[] = [
   { name: 'deformconv group 2 offset_group 2 mask bias', op: 'DeformConv', opset: 22,
     inputs: [f32([1, 4, 5, 5], 1), f32([2, 2, 3, 3], 2), new Tensor('float32', Float32Array.from(rand(2 * 18 * 3 * 3, 3).map((v) => v * 1.5)), [1, 36, 3, 3]), f32([2], 4), f32([1, 18, 3, 3], 5)],

@@ -8,7 +8,6 @@ import { describe, it } from 'vitest';
 import { expectMatchesOrt, f32, fv, i64, type KernelCase } from '../../../../../test/support/kernel-cases.js';
 import { attr } from '../../../test-models.js';
 
-
 const CASES: KernelCase[] = [
   { name: 'nms two batches two classes center boxes', op: 'NonMaxSuppression',
     inputs: [fv([2, 3, 4], [0.5, 0.5, 1, 1, 0.6, 0.55, 1, 1, 3, 3, 1, 1, 0.5, 0.5, 1, 1, 0.5, 0.6, 1, 1, 2, 2, 1.2, 1]),

@@ -8,7 +8,6 @@ import { expectMatchesOrt, f32, i64, rand, type KernelCase } from '../../../../.
 import { Tensor } from '../../../tensor.js';
 import { attr } from '../../../test-models.js';
 
-
 const CASES: KernelCase[] = [
   { name: 'groupnorm', op: 'GroupNormalization', inputs: [f32([2, 6, 3, 2], 1), f32([6], 2), f32([6], 3)], attrs: [attr.int('num_groups', 3)] },
   { name: 'rmsnorm axis 1', op: 'RMSNormalization', inputs: [f32([2, 3, 4], 4), f32([3, 4], 5)], attrs: [attr.int('axis', 1)], opset: 23 },
