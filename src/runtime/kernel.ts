@@ -29,6 +29,12 @@ export interface KernelContext {
   inputValue(i: number): RuntimeValue | undefined;
   /** Allocates output `i` from the memory plan. Numeric buffers come zero-filled. */
   output(i: number, dims: readonly number[], type: TensorType): Tensor;
+  /**
+   * A value the kernel derives from shapes and attributes only (tap tables, packed constant weights), made
+   * once per step and `key` and kept for the session's life. `key` must name everything `make` depends on
+   * besides the node itself (input dims, dtypes); never cache anything derived from activation values.
+   */
+  memo<T>(key: string, make: () => T): T;
   /** Sets output `i` to a tensor the kernel made itself (never pooled). */
   setOutput(i: number, t: Tensor): void;
   /** Sets output `i` to a sequence or optional (opaque to the memory plan; its tensors must be the kernel's own copies). */

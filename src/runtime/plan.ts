@@ -29,6 +29,8 @@ export interface PlanStep {
   readonly captures: readonly number[];
   /** Slots whose last reader is this step (or that nobody reads): free after it runs. */
   readonly release: readonly number[];
+  /** The kernel's `memo` entries, by key (bounded: oldest dropped first). */
+  readonly memo: Map<string, unknown>;
 }
 
 export interface ExecutionPlan {
@@ -71,7 +73,7 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
 
   const order = topologicalOrder(graph);
   const missing = new Map<string, UnsupportedOp>();
-  const steps: Omit<PlanStep, 'release'>[] = [];
+  const steps: Omit<PlanStep, 'release' | 'memo'>[] = [];
   for (const node of order) {
     const opset = opsetVersion(imports, node.domain) ?? 1;
     const kernel = kernels.lookup(node.domain, node.opType, opset);
@@ -111,7 +113,7 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
   for (const [slot, i] of lastUse) if (!pinned.has(slot)) release[i]!.push(slot);
   return {
     slotCount: slots.size,
-    steps: steps.map((s, i) => ({ ...s, release: release[i]! })),
+    steps: steps.map((s, i) => ({ ...s, release: release[i]!, memo: new Map<string, unknown>() })),
     inputs,
     outputs,
     constants,

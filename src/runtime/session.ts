@@ -25,6 +25,8 @@ export interface SessionOptions {
 }
 
 const MAX_CACHED_SIGNATURES = 8;
+/** Per step: enough for the signatures a session caches plus a Loop body's changing shapes. */
+const MAX_MEMO_ENTRIES = 16;
 
 export class Session {
   readonly inputNames: readonly string[];
@@ -263,6 +265,13 @@ function runStep(
       const t = arena.allocate(s, dims, type, s >= 0 && !outputSlots.has(s));
       if (s >= 0) values[s] = t;
       return t;
+    },
+    memo<T>(key: string, make: () => T): T {
+      if (step.memo.has(key)) return step.memo.get(key) as T;
+      const v = make();
+      if (step.memo.size >= MAX_MEMO_ENTRIES) step.memo.delete(step.memo.keys().next().value!);
+      step.memo.set(key, v);
+      return v;
     },
     setOutput(i, t) {
       const s = step.outputs[i] ?? -1;
