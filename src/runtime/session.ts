@@ -51,6 +51,7 @@ export class Session {
   static async create(source: Model | Uint8Array, options: SessionOptions = {}): Promise<Session> {
     const model = source instanceof Uint8Array ? importModel(decodeModelProto(source)) : source;
     const backend = options.backend === undefined || options.backend === 'cpu' ? cpuBackend : options.backend;
+    await backend.init?.();
     expandFunctions(model, backend.kernels);
     const graphs = new GraphRunner(model.opsetImports, backend.kernels);
     // Every graph is planned before any error is thrown, so missing kernels in subgraphs are reported too.
