@@ -3,7 +3,8 @@
  * Makes a fresh machine ready for `npm test` (run as `pretest`), idempotently:
  *   1. a Python venv at .cache/py with onnx==1.22.0 (used by the schema generator and its staleness test);
  *   2. the ONNX backend test data at .cache/onnx-1.22.0/onnx/backend/test/data, a relative symlink into
- *      the venv's site-packages (1.22.0 is the last onnx wheel that still ships backend/test/data/node).
+ *      the venv's site-packages (1.22.0 is the last onnx wheel that still ships backend/test/data/node);
+ *   3. Chromium at /usr/bin/chromium for test/browser (scripts/setup-chromium.mjs: apt-get when root).
  * A marker file records a finished setup, so later runs only verify and print one line.
  * Several engineers and test runs may start this at once, so the work happens under a lock directory.
  */
@@ -11,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChromium } from './setup-chromium.mjs';
 
 const ONNX_VERSION = '1.22.0';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -169,6 +171,7 @@ function main() {
   let count;
   try {
     count = verify() ?? setup();
+    ensureChromium(); // under the lock too: two test runs must not start apt at once
   } finally {
     releaseLock();
   }
