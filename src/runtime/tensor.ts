@@ -1,8 +1,9 @@
 /**
  * The runtime's tensor, in the onnxruntime-js style: a `type` string, `dims` and a flat `data` array.
  * int64 is a BigInt64Array, float16 and bfloat16 hold their 16-bit patterns in a Uint16Array, the float8
- * kinds their 8-bit patterns in a Uint8Array, int4/uint4 one element per byte (Int8Array/Uint8Array;
- * packed two per byte only in IR tensors), bool is 0/1 bytes.
+ * kinds (float8e8m0 included) their 8-bit patterns in a Uint8Array, float4e2m1 its 4-bit pattern in the low
+ * nibble of a byte, int4/uint4 and int2/uint2 one element per byte (Int8Array/Uint8Array; packed two or four
+ * per byte only in IR tensors), bool is 0/1 bytes.
  * Conversions to and from IR tensors live here so the rest of the runtime speaks one form.
  */
 import { DataType, dataTypeName } from '../ir/dtype.js';
@@ -12,7 +13,8 @@ import { ArrayTensor, StringTensor, type Tensor as IrTensor } from '../ir/tensor
 export type TensorType =
   | 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int16' | 'uint16'
   | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool' | 'string'
-  | 'bfloat16' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'int4' | 'uint4';
+  | 'bfloat16' | 'float8e4m3fn' | 'float8e4m3fnuz' | 'float8e5m2' | 'float8e5m2fnuz' | 'int4' | 'uint4'
+  | 'int2' | 'uint2' | 'float4e2m1' | 'float8e8m0';
 
 export type NumericData =
   | Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array
@@ -26,6 +28,7 @@ const TYPE_OF_DTYPE: Partial<Record<DataType, TensorType>> = {
   [DataType.BOOL]: 'bool', [DataType.STRING]: 'string',
   [DataType.BFLOAT16]: 'bfloat16', [DataType.FLOAT8E4M3FN]: 'float8e4m3fn', [DataType.FLOAT8E4M3FNUZ]: 'float8e4m3fnuz',
   [DataType.FLOAT8E5M2]: 'float8e5m2', [DataType.FLOAT8E5M2FNUZ]: 'float8e5m2fnuz', [DataType.INT4]: 'int4', [DataType.UINT4]: 'uint4',
+  [DataType.INT2]: 'int2', [DataType.UINT2]: 'uint2', [DataType.FLOAT4E2M1]: 'float4e2m1', [DataType.FLOAT8E8M0]: 'float8e8m0',
 };
 const DTYPE_OF_TYPE = Object.fromEntries(Object.entries(TYPE_OF_DTYPE).map(([d, t]) => [t, Number(d)])) as Record<TensorType, DataType>;
 
@@ -35,6 +38,7 @@ const CTORS: Record<Exclude<TensorType, 'string'>, ArrayCtor> = {
   int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array,
   uint64: BigUint64Array, bool: Uint8Array, bfloat16: Uint16Array, float8e4m3fn: Uint8Array, float8e4m3fnuz: Uint8Array,
   float8e5m2: Uint8Array, float8e5m2fnuz: Uint8Array, int4: Int8Array, uint4: Uint8Array,
+  int2: Int8Array, uint2: Uint8Array, float4e2m1: Uint8Array, float8e8m0: Uint8Array,
 };
 
 export function tensorTypeOf(dtype: DataType): TensorType | undefined {
@@ -47,7 +51,7 @@ export function isBigType(type: TensorType): type is 'int64' | 'uint64' {
   return type === 'int64' || type === 'uint64';
 }
 export function isFloatType(type: TensorType): boolean {
-  return type === 'float32' || type === 'float64' || type === 'float16' || type === 'bfloat16' || type.startsWith('float8');
+  return type === 'float32' || type === 'float64' || type === 'float16' || type === 'bfloat16' || type.startsWith('float8') || type === 'float4e2m1';
 }
 export function bytesPerElement(type: TensorType): number {
   return type === 'string' ? 0 : (CTORS[type] as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;

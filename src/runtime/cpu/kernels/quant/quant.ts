@@ -9,9 +9,10 @@ import { broadcastShape, stridesOf } from '../../broadcast.js';
 import { numbersOf, storeNumbers } from '../../numeric.js';
 import { convIntegerKernels } from './conv-integer.js';
 import { clampTo, RANGES, roundEven } from './rounding.js';
-import { type Float8Type, floatToFloat8, isLowpFloatType } from '../../lowp.js';
+import { type ByteFloatType, isLowpFloatType, numberToLowp } from '../../lowp.js';
 
-function isFloat8(type: TensorType): type is Float8Type {
+/** The float8 kinds and float4e2m1: quantized values that are floats, not integers. */
+function isByteFloat(type: TensorType): type is ByteFloatType {
   return type !== 'bfloat16' && isLowpFloatType(type);
 }
 
@@ -43,6 +44,7 @@ function paramIndex(ctx: KernelContext, dims: readonly number[], sdims: readonly
 
 const OUTPUT_DTYPES: Record<number, TensorType> = {
   2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 17: 'float8e4m3fn', 18: 'float8e4m3fnuz', 19: 'float8e5m2', 20: 'float8e5m2fnuz', 21: 'uint4', 22: 'int4',
+  23: 'float4e2m1', 25: 'uint2', 26: 'int2',
 };
 
 function quantizeLinear(ctx: KernelContext): void {
@@ -51,8 +53,8 @@ function quantizeLinear(ctx: KernelContext): void {
   const Z = ctx.optionalInput(2);
   const odt = ctx.attrs.int('output_dtype', 0);
   const type: TensorType = Z ? Z.type : odt !== 0 ? OUTPUT_DTYPES[odt] ?? 'string' : 'uint8';
-  const f8 = isFloat8(type);
-  if (!f8 && (RANGES[type] === undefined || type === 'int32')) throw ctx.error(`QuantizeLinear to ${type} is not supported`);
+  const f8 = isByteFloat(type);
+  if (type === 'float8e8m0' || (!f8 && (RANGES[type] === undefined || type === 'int32'))) throw ctx.error(`QuantizeLinear to ${type} is not supported`);
   const idx = paramIndex(ctx, X.dims, S.dims, ctx.attrs.int('axis', 1), ctx.attrs.int('block_size', 0));
   const x = numbersOf(X);
   const s = numbersOf(S);
@@ -60,11 +62,12 @@ function quantizeLinear(ctx: KernelContext): void {
   const out = ctx.output(0, X.dims, type);
   const y = out.data as Uint8Array;
   if (f8) {
-    // float8: no rounding to integers; x / scale + zero point, then a saturating (or not) float8 cast.
+    // float8/float4: no rounding to integers; x / scale + zero point, then a saturating (or not, float8
+    // only) cast. float4e2m1 always saturates (Note [float4e2m1 encoding]).
     const saturate = ctx.attrs.int('saturate', 1) !== 0;
     for (let i = 0; i < x.length; i++) {
       const k = idx(i);
-      y[i] = floatToFloat8(type, Math.fround(Math.fround(x[i]! / s[k]!) + (z ? z[k]! : 0)), saturate);
+      y[i] = numberToLowp(type, Math.fround(Math.fround(x[i]! / s[k]!) + (z ? z[k]! : 0)), saturate);
     }
     return;
   }
@@ -78,7 +81,7 @@ function dequantizeLinear(ctx: KernelContext): void {
   const X = ctx.input(0);
   const S = ctx.input(1);
   const Z = ctx.optionalInput(2);
-  if (RANGES[X.type] === undefined && !isFloat8(X.type)) throw ctx.error(`DequantizeLinear of ${X.type} is not supported`);
+  if (RANGES[X.type] === undefined && !isByteFloat(X.type)) throw ctx.error(`DequantizeLinear of ${X.type} is not supported`);
   const idx = paramIndex(ctx, X.dims, S.dims, ctx.attrs.int('axis', 1), ctx.attrs.int('block_size', 0));
   const x = numbersOf(X);
   const s = numbersOf(S);

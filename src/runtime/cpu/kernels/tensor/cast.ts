@@ -1,10 +1,15 @@
 /** Cast, CastLike and Range. */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isBigType, tensorTypeOf, type Tensor, type TensorType } from '../../../tensor.js';
-import { floatToLowp, isLowpFloatType } from '../../lowp.js';
+import { type E8m0RoundMode, floatToLowp, isLowpFloatType } from '../../lowp.js';
 import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
 
-/** `saturate` (Cast/CastLike 19+) applies to float8 targets only; ONNX's default is 1. */
+const ROUND_MODES: readonly string[] = ['up', 'down', 'nearest'];
+
+/**
+ * `saturate` (Cast/CastLike 19+) applies to float8 targets only; ONNX's default is 1. `round_mode` (24+)
+ * applies to float8e8m0 targets only; its default is "up".
+ */
 function castTo(ctx: KernelContext, x: Tensor, to: TensorType, saturate = ctx.attrs.int('saturate', 1) !== 0): void {
   const out = ctx.output(0, x.dims, to);
   const n = x.size;
@@ -41,16 +46,22 @@ function castTo(ctx: KernelContext, x: Tensor, to: TensorType, saturate = ctx.at
     return;
   }
   if (isLowpFloatType(to)) {
-    floatToLowp(to, src, out.data as Uint8Array | Uint16Array, saturate);
+    const mode = to === 'float8e8m0' ? ctx.attrs.string('round_mode', 'up') : 'up';
+    if (!ROUND_MODES.includes(mode)) throw ctx.error(`round_mode ${JSON.stringify(mode)} is not one of up, down, nearest`);
+    floatToLowp(to, src, out.data as Uint8Array | Uint16Array, saturate, mode as E8m0RoundMode);
     return;
   }
-  if (to === 'int4' || to === 'uint4') {
-    // As numpy/ml_dtypes astype: truncate toward zero, then wrap to 4 bits (NaN and infinities give 0).
+  const bits = to === 'int4' || to === 'uint4' ? 4 : to === 'int2' || to === 'uint2' ? 2 : 0;
+  if (bits > 0) {
+    // As numpy/ml_dtypes astype: truncate toward zero, then wrap to 4 or 2 bits (NaN and infinities give 0).
     const dst = out.data as Int8Array | Uint8Array;
+    const mask = (1 << bits) - 1;
+    const top = 1 << (bits - 1);
+    const signed = to === 'int4' || to === 'int2';
     for (let i = 0; i < n; i++) {
       const v = src[i]!;
-      const w = Number.isFinite(v) ? Math.trunc(v) & 0xf : 0;
-      dst[i] = to === 'int4' ? (w ^ 8) - 8 : w;
+      const w = Number.isFinite(v) ? Math.trunc(v) & mask : 0;
+      dst[i] = signed ? (w ^ top) - top : w;
     }
     return;
   }
