@@ -57,3 +57,74 @@ export function broadcastIndex(outDims: readonly number[], inDims: readonly numb
   }
   return map;
 }
+
+/**
+ * A two-input broadcast as runs of contiguous output: `count` runs of `inner` elements each; run k writes
+ * output offset k * inner and reads `a` from `aOff[k]` stepping by `aStep` (1, or 0 where `a` is broadcast
+ * along the run), and `b` likewise. Dims of size 1 are dropped and neighbours broadcast the same way are
+ * merged first, so the common cases are one run (same shape, scalar) or one run per row / channel plane
+ * (a last-axis vector, a per-channel [C,1,1] operand). Depends on dims only: callers may memoise it.
+ */
+export interface BroadcastBlocks {
+  readonly inner: number;
+  readonly count: number;
+  readonly aStep: 0 | 1;
+  readonly bStep: 0 | 1;
+  readonly aOff: Int32Array;
+  readonly bOff: Int32Array;
+}
+
+export function broadcastBlocks(outDims: readonly number[], aDims: readonly number[], bDims: readonly number[]): BroadcastBlocks {
+  const rank = outDims.length;
+  // Merged dims of the output, each with whether a and b vary along it.
+  const sizes: number[] = [];
+  const av: boolean[] = [];
+  const bv: boolean[] = [];
+  let n = 1;
+  for (let d = 0; d < rank; d++) {
+    const o = outDims[d]!;
+    n *= o;
+    if (o === 1) continue;
+    const ea = (aDims[d - rank + aDims.length] ?? 1) !== 1;
+    const eb = (bDims[d - rank + bDims.length] ?? 1) !== 1;
+    const last = sizes.length - 1;
+    if (last >= 0 && av[last] === ea && bv[last] === eb) sizes[last]! *= o;
+    else {
+      sizes.push(o);
+      av.push(ea);
+      bv.push(eb);
+    }
+  }
+  if (sizes.length === 0 || n === 0) {
+    const one = new Int32Array(n === 0 ? 0 : 1);
+    return { inner: n === 0 ? 0 : 1, count: n === 0 ? 0 : 1, aStep: 1, bStep: 1, aOff: one, bOff: one };
+  }
+  const g = sizes.length - 1;
+  const inner = sizes[g]!;
+  // Strides of each merged dim inside a's and b's own (compact) layouts, 0 where broadcast.
+  const as = new Array<number>(g + 1).fill(0);
+  const bs = new Array<number>(g + 1).fill(0);
+  for (let i = g, sa = 1, sb = 1; i >= 0; i--) {
+    if (av[i]) (as[i] = sa), (sa *= sizes[i]!);
+    if (bv[i]) (bs[i] = sb), (sb *= sizes[i]!);
+  }
+  const count = n / inner;
+  const aOff = new Int32Array(count);
+  const bOff = new Int32Array(count);
+  const c = new Array<number>(g).fill(0);
+  let oa = 0;
+  let ob = 0;
+  for (let k = 0; k < count; k++) {
+    aOff[k] = oa;
+    bOff[k] = ob;
+    for (let d = g - 1; d >= 0; d--) {
+      oa += as[d]!;
+      ob += bs[d]!;
+      if (++c[d]! < sizes[d]!) break;
+      oa -= as[d]! * c[d]!;
+      ob -= bs[d]! * c[d]!;
+      c[d] = 0;
+    }
+  }
+  return { inner, count, aStep: av[g] ? 1 : 0, bStep: bv[g] ? 1 : 0, aOff, bOff };
+}

@@ -46,7 +46,19 @@ export function tensorFromNumbers(type: TensorType, dims: readonly number[], val
 
 /** Integer tensor values (shape-like inputs: axes, pads, starts) as numbers. */
 export function intsOf(t: Tensor): number[] {
-  return Array.from(t.data as ArrayLike<number | bigint>, Number);
+  const d = t.data as ArrayLike<number | bigint>;
+  const n = d.length;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = Number(d[i]!);
+  return out;
+}
+
+/**
+ * Whether `type`'s storage holds its values as plain numbers (float32/64, the 8-32 bit integers, bool), so
+ * kernels can read and write the data arrays directly instead of going through `numbersOf`/`storeNumbers`.
+ */
+export function isNumberStorage(type: TensorType): boolean {
+  return type !== 'float16' && type !== 'string' && !isBigType(type) && !isLowpFloatType(type);
 }
 
 export function isIntegerType(type: TensorType): boolean {

@@ -10,6 +10,7 @@ import { Session } from '../../session.js';
 import { Tensor, type TensorType } from '../../tensor.js';
 import { attr, oneNodeModel } from '../../test-models.js';
 import type { Attribute } from '../../../ir/attribute.js';
+import { floatToHalf } from '../float16.js';
 
 const DT: Partial<Record<TensorType, DataType>> = {
   float32: DataType.FLOAT, float64: DataType.DOUBLE, int32: DataType.INT32, int64: DataType.INT64,
@@ -30,7 +31,42 @@ const u8 = (v: number[], dims = [v.length]): Tensor => new Tensor('uint8', Uint8
 const bool = (v: number[], dims = [v.length]): Tensor => new Tensor('bool', Uint8Array.from(v), dims);
 const f64 = (v: number[], dims = [v.length]): Tensor => new Tensor('float64', Float64Array.from(v), dims);
 
+const f16 = (v: number[], dims = [v.length]): Tensor => new Tensor('float16', Uint16Array.from(v, floatToHalf), dims);
+const count = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
+/** Deterministic values in [-2, 2) on a 1/8 grid (exact in float16 and float32). */
+const grid = (dims: number[], seed: number): number[] => Array.from({ length: count(dims) }, (_, i) => (((i * 37 + seed * 11) % 32) - 16) / 8);
+const rf = (dims: number[], seed = 1): Tensor => f32(grid(dims, seed), dims);
+
 const xs = [-2.5, -1, -0.5, 0, 0.3, 0.5, 1.5, 2.5, 3.7];
+/** The broadcast patterns the binary driver specialises, and awkward ones it must still get right. */
+const BROADCAST: Case[] = [
+  { op: 'Add', inputs: [rf([2, 3, 4, 5]), rf([3, 1, 1], 2)] },
+  { op: 'Mul', inputs: [rf([2, 3, 4]), rf([4], 2)] },
+  { op: 'Sub', inputs: [rf([]), rf([2, 3], 2)] },
+  { op: 'Sub', inputs: [rf([2, 3], 2), rf([1, 1])] },
+  { op: 'Div', inputs: [rf([2, 1, 4]), f32([1, 2, -4], [1, 3, 1])] },
+  { op: 'Add', inputs: [rf([4, 1]), rf([1, 5], 2)] },
+  { op: 'Add', inputs: [rf([1, 5]), rf([4, 1], 2)] },
+  { op: 'Mul', inputs: [rf([3, 1, 2, 1, 4]), rf([2, 5, 1], 2)] },
+  { op: 'Pow', inputs: [f32([1, 2, 3, 0.5, 4, 9], [2, 3]), f32([2])] },
+  { op: 'Max', inputs: [rf([2, 3, 4]), rf([3, 1], 2)] },
+  { op: 'Greater', inputs: [rf([2, 3, 4]), rf([4], 2)], out: 'bool' },
+  { op: 'Add', inputs: [i32([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]), i32([10, 20], [2, 1])] },
+  { op: 'Div', inputs: [i32([7, -7, 9, -9, 20, -20], [3, 2]), i32([2, -3])] },
+  { op: 'Add', inputs: [i64([1n, 2n, 3n, 4n, 5n, 6n], [2, 3]), i64([9007199254740993n, 0n, -1n])] },
+  { op: 'Mul', inputs: [f16(grid([2, 3, 2, 2], 1), [2, 3, 2, 2]), f16([1, -2, 0.5], [3, 1, 1])] },
+  { op: 'Add', inputs: [f64(grid([2, 4], 3), [2, 4]), f64([0.25])] },
+  { op: 'Sub', inputs: [rf([0, 3]), rf([3], 2)] },
+  { op: 'PRelu', inputs: [rf([2, 3, 2, 2]), f32([0.1, 0.2, 0.3], [3, 1, 1])] },
+  { op: 'Sum', inputs: [rf([2, 3]), rf([3], 2), rf([2, 1], 3), rf([], 4)] },
+  { op: 'Mean', inputs: [rf([2, 3]), rf([3], 2), rf([2, 3], 3)] },
+  { op: 'Max', inputs: [rf([4], 1), rf([2, 1], 2), rf([4], 3)] },
+  { op: 'Sum', inputs: [rf([2, 3])] },
+  { op: 'Relu', inputs: [f16(grid([3, 4], 2), [3, 4])] },
+  { op: 'Sigmoid', inputs: [f64(grid([3, 4], 2), [3, 4])] },
+  { op: 'HardSwish', inputs: [rf([2, 3, 4, 4])] },
+  { op: 'Where', inputs: [bool([1, 0, 1, 1, 0, 0], [2, 3]), rf([2, 3]), rf([3], 2)], out: 'float32' },
+];
 const CASES: Case[] = [
   ...['Abs', 'Neg', 'Exp', 'Floor', 'Ceil', 'Round', 'Sign', 'Sin', 'Cos', 'Tanh', 'Erf', 'Sigmoid', 'Relu', 'Softplus', 'Softsign', 'Atan'].map((op) => ({ op, inputs: [f32(xs)] })),
   { op: 'LeakyRelu', inputs: [f32(xs)], attrs: [attr.float('alpha', 0.3)] },
@@ -64,6 +100,7 @@ const CASES: Case[] = [
   { op: 'Where', inputs: [bool([1, 0, 1]), f32([1, 2, 3]), f32([-1])], out: 'float32' },
   { op: 'Sum', inputs: [f32([1, 2]), f32([3, 4]), f32([5])] },
   { op: 'Mean', inputs: [f32([1, 2]), f32([3, 4])] },
+  ...BROADCAST,
 ];
 
 function toOrt(t: Tensor): ort.Tensor {

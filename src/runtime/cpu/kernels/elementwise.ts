@@ -2,12 +2,19 @@
  * Elementwise ops as data: each row is one small function. Unary rows take the node's attributes and give
  * `x => y`; binary rows give `(a, b) => y` with numpy broadcasting. Computation runs on numbers (float16
  * decoded, see numeric.ts); rows with a `big` form run exactly on int64/uint64 instead.
+ *
+ * The rows are driven over blocks `(x, xo, y, yo, n)` by loops specialised per row (Note [Specialised loop
+ * copies] in ../specialise.ts); a binary op runs as the runs of `broadcastBlocks` (same shape and scalars
+ * are one run, a last-axis vector one run per row, a per-channel operand one run per plane). Types stored
+ * as numbers are read and written in place; float16, the low-precision floats and int64 go through scratch.
+ * `unaryBlock` / `binaryBlock` hand the same block functions to callers that fuse elementwise chains.
  */
 import type { KernelContext, KernelTable } from '../../kernel.js';
 import type { NodeAttributes } from '../../kernel.js';
-import { allocData, isBigType, Tensor, type TensorType } from '../../tensor.js';
-import { broadcastIndex, broadcastShape } from '../broadcast.js';
-import { isIntegerType, numbersOf, scratchFor, storeNumbers } from '../numeric.js';
+import { isBigType, type NumericData, type Tensor, type TensorType } from '../../tensor.js';
+import { broadcastBlocks, broadcastIndex, broadcastShape, type BroadcastBlocks } from '../broadcast.js';
+import { isIntegerType, isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../numeric.js';
+import { perRow } from '../specialise.js';
 
 type Num1 = (x: number) => number;
 type Big1 = (x: bigint) => bigint;
@@ -166,6 +173,66 @@ export const BINARY: Readonly<Record<string, BinaryRow>> = {
   PRelu: b2((x, s) => (x < 0 ? x * s : x)),
 };
 
+/** Numbers read by a block. */
+export type Nums = ArrayLike<number>;
+/** Numbers written by a block. */
+export interface NumsOut {
+  [i: number]: number;
+}
+/** `y[yo + i] = op(x[xo + i])` for i < n. */
+export type UnaryBlock = (x: Nums, xo: number, y: NumsOut, yo: number, n: number) => void;
+/** `y[yo + i] = op(a[ao + i * sa], b[bo + i * sb])` for i < n, with the steps fixed by the variant. */
+export type BinaryBlock = (a: Nums, ao: number, b: Nums, bo: number, y: NumsOut, yo: number, n: number) => void;
+/** A binary op's blocks: both inputs vary (vv), `b` is one value (vs), `a` is one value (sv). */
+export interface BinaryBlocks {
+  readonly vv: BinaryBlock;
+  readonly vs: BinaryBlock;
+  readonly sv: BinaryBlock;
+}
+
+// The loops below are copied per row (Note [Specialised loop copies]): keep them self-contained.
+function mapUnary(f: Num1, x: Nums, xo: number, y: NumsOut, yo: number, n: number): void {
+  for (let i = 0; i < n; i++) y[yo + i] = f(x[xo + i]!);
+}
+function mapVV(f: Num2, a: Nums, ao: number, b: Nums, bo: number, y: NumsOut, yo: number, n: number): void {
+  for (let i = 0; i < n; i++) y[yo + i] = f(a[ao + i]!, b[bo + i]!);
+}
+function mapVS(f: Num2, a: Nums, ao: number, b: Nums, bo: number, y: NumsOut, yo: number, n: number): void {
+  const s = b[bo]!;
+  for (let i = 0; i < n; i++) y[yo + i] = f(a[ao + i]!, s);
+}
+function mapSV(f: Num2, a: Nums, ao: number, b: Nums, bo: number, y: NumsOut, yo: number, n: number): void {
+  const s = a[ao]!;
+  for (let i = 0; i < n; i++) y[yo + i] = f(s, b[bo + i]!);
+}
+
+const unaryLoop = perRow<UnaryRow, typeof mapUnary>(mapUnary);
+const vvLoop = perRow<BinaryRow, typeof mapVV>(mapVV);
+const vsLoop = perRow<BinaryRow, typeof mapVS>(mapVS);
+const svLoop = perRow<BinaryRow, typeof mapSV>(mapSV);
+
+/** The block function of unary `op` with the node's attributes; undefined when `op` is not in the table. */
+export function unaryBlock(op: string, attrs: NodeAttributes): UnaryBlock | undefined {
+  const row = UNARY[op];
+  if (row === undefined) return undefined;
+  const f = row.f(attrs);
+  const loop = unaryLoop(row);
+  return (x, xo, y, yo, n) => loop(f, x, xo, y, yo, n);
+}
+
+/** The block functions of binary `op`; `int`: the result type is an integer type (see BinaryRow). */
+export function binaryBlock(op: string, attrs: NodeAttributes, int: boolean): BinaryBlocks | undefined {
+  const row = BINARY[op];
+  if (row === undefined) return undefined;
+  const f = row.f(attrs, int);
+  const [vv, vs, sv] = [vvLoop(row), vsLoop(row), svLoop(row)];
+  return {
+    vv: (a, ao, b, bo, y, yo, n) => vv(f, a, ao, b, bo, y, yo, n),
+    vs: (a, ao, b, bo, y, yo, n) => vs(f, a, ao, b, bo, y, yo, n),
+    sv: (a, ao, b, bo, y, yo, n) => sv(f, a, ao, b, bo, y, yo, n),
+  };
+}
+
 function unaryKernel(row: UnaryRow) {
   return (ctx: KernelContext): void => {
     const x = ctx.input(0);
@@ -179,51 +246,67 @@ function unaryKernel(row: UnaryRow) {
       if (x.type === 'uint64') for (let i = 0; i < n; i++) ys[i] = BigInt.asUintN(64, ys[i]!);
       return;
     }
-    const f = row.f(ctx.attrs);
-    const xs = numbersOf(x);
-    const ys = scratchFor(outType, n);
-    for (let i = 0; i < n; i++) ys[i] = f(xs[i]!);
-    storeNumbers(ys, y);
+    const f = ctx.memo('f', () => row.f(ctx.attrs));
+    const xs = isNumberStorage(x.type) ? (x.data as Nums) : numbersOf(x);
+    const direct = isNumberStorage(outType);
+    const ys = direct ? (y.data as NumsOut) : scratchFor(outType, n);
+    unaryLoop(row)(f, xs, 0, ys, 0, n);
+    if (!direct) storeNumbers(ys as ArrayLike<number>, y);
   };
 }
 
-/** `a op b` into `out` (already shaped as the broadcast of a and b). */
-export function binaryInto(row: BinaryRow, attrs: NodeAttributes, a: Tensor, b: Tensor, out: Tensor): void {
+const blocksKey = (a: Tensor, b: Tensor): string => `bb:${a.dims.join(',')}:${b.dims.join(',')}`;
+
+/**
+ * `a op b` into `out` (already shaped as the broadcast of a and b). `f` and `blocks` may be given by a
+ * caller that memoised them (`row.f(attrs, int)` and `broadcastBlocks(out.dims, a.dims, b.dims)`).
+ * `out` may be `a` itself (in-place accumulation) when it has `a`'s shape.
+ */
+export function binaryInto(row: BinaryRow, attrs: NodeAttributes, a: Tensor, b: Tensor, out: Tensor, f?: Num2, blocks?: BroadcastBlocks): void {
   const n = out.size;
-  const ia = broadcastIndex(out.dims, a.dims);
-  const ib = broadcastIndex(out.dims, b.dims);
   if (a.type === 'string') {
     // Only Equal takes strings (opset 19); strings compare as text.
+    const ia = broadcastIndex(out.dims, a.dims);
+    const ib = broadcastIndex(out.dims, b.dims);
     const as = a.data as string[];
     const bs = b.data as string[];
     const od = out.data as Uint8Array;
     for (let i = 0; i < n; i++) od[i] = Number(as[ia ? ia[i]! : i] === bs[ib ? ib[i]! : i]);
     return;
   }
-  if (row.big && isBigType(a.type) && isBigType(b.type)) {
-    const f = row.big(attrs);
-    const as = a.data as BigInt64Array;
-    const bs = b.data as BigInt64Array;
-    const od = out.data;
-    const unsigned = out.type === 'uint64';
-    const bigOut = isBigType(out.type);
-    for (let i = 0; i < n; i++) {
-      const r = f(as[ia ? ia[i]! : i]!, bs[ib ? ib[i]! : i]!);
-      if (bigOut) (od as BigInt64Array)[i] = unsigned ? BigInt.asUintN(64, r as bigint) : BigInt.asIntN(64, r as bigint);
-      else (od as Uint8Array)[i] = Number(r);
-    }
-    return;
+  if (row.big && isBigType(a.type) && isBigType(b.type)) return bigBinary(row, attrs, a, b, out);
+  f ??= row.f(attrs, isIntegerType(out.type));
+  const as = isNumberStorage(a.type) ? (a.data as Nums) : numbersOf(a);
+  const bs = isNumberStorage(b.type) ? (b.data as Nums) : numbersOf(b);
+  const direct = isNumberStorage(out.type);
+  const os = direct ? (out.data as NumsOut) : scratchFor(out.type, n);
+  if (a.size === n && b.size === n) vvLoop(row)(f, as, 0, bs, 0, os, 0, n);
+  else if (a.size === n && b.size === 1) vsLoop(row)(f, as, 0, bs, 0, os, 0, n);
+  else if (a.size === 1 && b.size === n) svLoop(row)(f, as, 0, bs, 0, os, 0, n);
+  else if (n > 0) {
+    const p = blocks ?? broadcastBlocks(out.dims, a.dims, b.dims);
+    const { inner, count, aOff, bOff } = p;
+    const loop = p.aStep && p.bStep ? vvLoop(row) : p.aStep ? vsLoop(row) : svLoop(row);
+    for (let k = 0; k < count; k++) loop(f, as, aOff[k]!, bs, bOff[k]!, os, k * inner, inner);
   }
-  const f = row.f(attrs, isIntegerType(out.type));
-  const as = numbersOf(a);
-  const bs = numbersOf(b);
-  const os = scratchFor(out.type, n);
-  if (!ia && !ib) for (let i = 0; i < n; i++) os[i] = f(as[i]!, bs[i]!);
-  else if (!ia && b.size === 1) {
-    const s = bs[0]!;
-    for (let i = 0; i < n; i++) os[i] = f(as[i]!, s);
-  } else for (let i = 0; i < n; i++) os[i] = f(as[ia ? ia[i]! : i]!, bs[ib ? ib[i]! : i]!);
-  storeNumbers(os, out);
+  if (!direct) storeNumbers(os as ArrayLike<number>, out);
+}
+
+function bigBinary(row: BinaryRow, attrs: NodeAttributes, a: Tensor, b: Tensor, out: Tensor): void {
+  const n = out.size;
+  const ia = broadcastIndex(out.dims, a.dims);
+  const ib = broadcastIndex(out.dims, b.dims);
+  const f = row.big!(attrs);
+  const as = a.data as BigInt64Array;
+  const bs = b.data as BigInt64Array;
+  const od = out.data;
+  const unsigned = out.type === 'uint64';
+  const bigOut = isBigType(out.type);
+  for (let i = 0; i < n; i++) {
+    const r = f(as[ia ? ia[i]! : i]!, bs[ib ? ib[i]! : i]!);
+    if (bigOut) (od as BigInt64Array)[i] = unsigned ? BigInt.asUintN(64, r as bigint) : BigInt.asIntN(64, r as bigint);
+    else (od as Uint8Array)[i] = Number(r);
+  }
 }
 
 function shapeOf(ctx: KernelContext, ...ts: Tensor[]): number[] {
@@ -232,37 +315,56 @@ function shapeOf(ctx: KernelContext, ...ts: Tensor[]): number[] {
   return s;
 }
 
+/** Same dims (the common case, checked without allocating). */
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function binaryKernel(row: BinaryRow) {
   return (ctx: KernelContext): void => {
     if (ctx.inputCount !== 2) return variadic(row, ctx, false);
     const a = ctx.input(0);
     const b = ctx.input(1);
-    const y = ctx.output(0, shapeOf(ctx, a, b), row.bool ? 'bool' : a.type);
-    binaryInto(row, ctx.attrs, a, b, y);
+    const outType = row.bool ? 'bool' : a.type;
+    const dims = sameDims(a.dims, b.dims) || b.size === 1 && b.dims.length <= a.dims.length ? a.dims : shapeOf(ctx, a, b);
+    const y = ctx.output(0, dims, outType);
+    const int = isIntegerType(outType);
+    const f = ctx.memo(int ? 'f:int' : 'f', () => row.f(ctx.attrs, int));
+    const n = y.size;
+    const general = !(a.size === n && (b.size === n || b.size === 1)) && !(a.size === 1 && b.size === n) && a.type !== 'string';
+    const blocks = general ? ctx.memo(blocksKey(a, b), () => broadcastBlocks(dims, a.dims, b.dims)) : undefined;
+    binaryInto(row, ctx.attrs, a, b, y, f, blocks);
   };
 }
 
-/** Sum/Mean/Max/Min over 1..n inputs, folded pairwise. */
+/** Sum/Mean/Max/Min over 1..n inputs, folded pairwise into the output. */
 function variadic(row: BinaryRow, ctx: KernelContext, mean: boolean): void {
   const ins = Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i));
   const dims = shapeOf(ctx, ...ins);
   const type = ins[0]!.type;
-  let acc = ins[0]!;
-  for (let i = 1; i < ins.length; i++) {
-    const next = new Tensor(type, allocData(type, dims.reduce((p, q) => p * q, 1)), dims);
-    binaryInto(row, ctx.attrs, acc, ins[i]!, next);
-    acc = next;
-  }
   const y = ctx.output(0, dims, type);
-  const idx = broadcastIndex(dims, acc.dims);
-  const src = numbersOf(acc);
-  const vals = scratchFor(type, y.size);
-  const k = mean ? ins.length : 1;
-  for (let i = 0; i < y.size; i++) vals[i] = src[idx ? idx[i]! : i]! / k;
-  if (isBigType(type) && !mean) {
-    const s = acc.data as BigInt64Array;
-    for (let i = 0; i < y.size; i++) (y.data as BigInt64Array)[i] = s[idx ? idx[i]! : i]!;
-  } else storeNumbers(vals, y);
+  const first = ins[0]!;
+  if (ins.length === 1) {
+    const src = broadcastIndex(dims, first.dims);
+    const from = first.data as NumericData;
+    const to = y.data as NumericData;
+    for (let i = 0; i < y.size; i++) to[i] = from[src ? src[i]! : i]!;
+  } else {
+    binaryInto(row, ctx.attrs, first, ins[1]!, y);
+    for (let i = 2; i < ins.length; i++) binaryInto(row, ctx.attrs, y, ins[i]!, y);
+  }
+  if (!mean) return;
+  const k = ins.length;
+  if (isNumberStorage(type)) {
+    const d = y.data as Float32Array;
+    for (let i = 0; i < d.length; i++) d[i] = d[i]! / k;
+  } else {
+    const vals = Float64Array.from(numbersOf(y));
+    for (let i = 0; i < vals.length; i++) vals[i] = vals[i]! / k;
+    storeNumbers(vals, y);
+  }
 }
 
 function where(ctx: KernelContext): void {

@@ -1,59 +1,60 @@
-/** Ops that rearrange elements: Transpose, Concat, Split, Slice, Gather, Expand, Tile, Pad. */
+/**
+ * Ops that rearrange elements: Transpose, Concat, Split, Slice, Gather, Expand, Tile, Pad. All but Pad's
+ * non-constant modes copy storage words through strided plans (strided.ts, Note [copying words]).
+ */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { sizeOf, type Tensor } from '../../../tensor.js';
-import { broadcastIndex, broadcastShape, stridesOf } from '../../broadcast.js';
+import { broadcastShape, stridesOf } from '../../broadcast.js';
 import { floatToHalf } from '../../float16.js';
-import { intsOf, numbersOf } from '../../numeric.js';
+import { intsOf, numbersOf, tensorFromNumbers } from '../../numeric.js';
 import { normAxis } from './shape-ops.js';
+import { copyRun, runStrided, stridedPlan, wordsOf } from './strided.js';
 
 type Elems = unknown[];
 const el = (t: Tensor): Elems => t.data as unknown as Elems;
 
-/** Calls `visit(outIndex, inIndex)` for an output of `outDims` reading input offsets `base + sum(i_d * step_d)`. */
-function gatherStrided(outDims: readonly number[], base: number, steps: readonly number[], visit: (o: number, i: number) => void): void {
-  const n = sizeOf(outDims);
-  const r = outDims.length;
-  const c = new Array<number>(r).fill(0);
-  let off = base;
-  for (let k = 0; k < n; k++) {
-    visit(k, off);
-    for (let d = r - 1; d >= 0; d--) {
-      c[d]!++;
-      off += steps[d]!;
-      if (c[d]! < outDims[d]!) break;
-      off -= steps[d]! * c[d]!;
-      c[d] = 0;
-    }
-  }
+function product(dims: readonly number[], from: number, to: number): number {
+  let n = 1;
+  for (let i = from; i < to; i++) n *= dims[i]!;
+  return n;
 }
 
 function transpose(ctx: KernelContext): void {
   const x = ctx.input(0);
   const r = x.dims.length;
-  const perm = ctx.attrs.intsOpt('perm') ?? Array.from({ length: r }, (_, i) => r - 1 - i);
+  const perm = ctx.memo(`perm:${r}`, () => ctx.attrs.intsOpt('perm') ?? Array.from({ length: r }, (_, i) => r - 1 - i));
+  if (perm.length !== r) throw ctx.error(`perm has ${perm.length} entries for an input of rank ${r}`);
   const dims = perm.map((p) => x.dims[p]!);
-  const s = stridesOf(x.dims);
   const out = ctx.output(0, dims, x.type);
-  const xi = el(x);
-  const oi = el(out);
-  gatherStrided(dims, 0, perm.map((p) => s[p]!), (o, i) => (oi[o] = xi[i]));
+  const src = wordsOf(x);
+  const plan = ctx.memo(`t:${x.dims.join(',')}:${src.unit}`, () => {
+    const s = stridesOf(x.dims);
+    return stridedPlan(dims, perm.map((p) => s[p]!), 0, src.unit);
+  });
+  runStrided(plan, src.words, wordsOf(out).words);
 }
 
 function concat(ctx: KernelContext): void {
-  const ins = Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i));
-  const first = ins[0]!;
-  const axis = normAxis(ctx, ctx.attrs.int('axis'), first.dims.length);
-  const dims = [...first.dims];
-  dims[axis] = ins.reduce((n, t) => n + t.dims[axis]!, 0);
+  const n = ctx.inputCount;
+  const first = ctx.input(0);
+  const r = first.dims.length;
+  const axis = normAxis(ctx, ctx.attrs.int('axis'), r);
+  const dims = first.dims.slice();
+  let total = 0;
+  for (let i = 0; i < n; i++) total += ctx.input(i).dims[axis]!;
+  dims[axis] = total;
   const out = ctx.output(0, dims, first.type);
-  const outer = sizeOf(dims.slice(0, axis));
-  const inner = sizeOf(dims.slice(axis + 1));
-  const oi = el(out);
+  const outer = product(dims, 0, axis);
+  const inner = product(dims, axis + 1, r);
+  const dst = wordsOf(out);
+  const u = dst.unit;
+  const row = total * inner * u;
   let at = 0;
-  for (const t of ins) {
-    const w = t.dims[axis]! * inner;
-    const ti = el(t);
-    for (let o = 0; o < outer; o++) for (let k = 0; k < w; k++) oi[o * dims[axis]! * inner + at + k] = ti[o * w + k];
+  for (let i = 0; i < n; i++) {
+    const t = ctx.input(i);
+    const w = t.dims[axis]! * inner * u;
+    const src = wordsOf(t).words;
+    for (let o = 0; o < outer; o++) copyRun(src, o * w, dst.words, o * row + at, w);
     at += w;
   }
 }
@@ -69,16 +70,16 @@ function split(ctx: KernelContext): void {
     const chunk = Math.ceil(len / parts);
     sizes = Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, len - i * chunk)));
   }
-  const outer = sizeOf(x.dims.slice(0, axis));
-  const inner = sizeOf(x.dims.slice(axis + 1));
-  const xi = el(x);
+  const outer = product(x.dims, 0, axis);
+  const src = wordsOf(x);
+  const inner = product(x.dims, axis + 1, x.dims.length) * src.unit;
   let at = 0;
   sizes.forEach((sz, j) => {
-    const dims = [...x.dims];
+    const dims = x.dims.slice();
     dims[axis] = sz;
-    const out = ctx.output(j, dims, x.type);
-    const oi = el(out);
-    for (let o = 0; o < outer; o++) for (let k = 0; k < sz * inner; k++) oi[o * sz * inner + k] = xi[(o * len + at) * inner + k];
+    const dst = wordsOf(ctx.output(j, dims, x.type)).words;
+    const w = sz * inner;
+    for (let o = 0; o < outer; o++) copyRun(src.words, (o * len + at) * inner, dst, o * w, w);
     at += sz;
   });
 }
@@ -101,7 +102,7 @@ function slice(ctx: KernelContext): void {
   }
   const begin = new Array<number>(r).fill(0);
   const step = new Array<number>(r).fill(1);
-  const dims = [...x.dims];
+  const dims = x.dims.slice();
   starts.forEach((st, j) => {
     const ax = normAxis(ctx, axes?.[j] ?? j, r);
     const d = x.dims[ax]!;
@@ -121,13 +122,15 @@ function slice(ctx: KernelContext): void {
     begin[ax] = b;
     step[ax] = sp;
   });
-  const s = stridesOf(x.dims);
   const out = ctx.output(0, dims, x.type);
-  const xi = el(x);
-  const oi = el(out);
   if (out.size === 0) return;
-  const base = begin.reduce((acc, b, i) => acc + b * s[i]!, 0);
-  gatherStrided(dims, base, step.map((sp, i) => sp * s[i]!), (o, i) => (oi[o] = xi[i]));
+  const src = wordsOf(x);
+  const plan = ctx.memo(`s:${x.dims.join(',')}:${begin.join(',')}:${step.join(',')}:${dims.join(',')}:${src.unit}`, () => {
+    const s = stridesOf(x.dims);
+    const base = begin.reduce((acc, b, i) => acc + b * s[i]!, 0);
+    return stridedPlan(dims, step.map((sp, i) => sp * s[i]!), base, src.unit);
+  });
+  runStrided(plan, src.words, wordsOf(out).words);
 }
 
 function gather(ctx: KernelContext): void {
@@ -138,18 +141,19 @@ function gather(ctx: KernelContext): void {
   const d = x.dims[axis]!;
   const dims = [...x.dims.slice(0, axis), ...idxT.dims, ...x.dims.slice(axis + 1)];
   const out = ctx.output(0, dims, x.type);
-  const outer = sizeOf(x.dims.slice(0, axis));
-  const inner = sizeOf(x.dims.slice(axis + 1));
-  const xi = el(x);
-  const oi = el(out);
+  const outer = product(x.dims, 0, axis);
+  const src = wordsOf(x);
+  const inner = product(x.dims, axis + 1, x.dims.length) * src.unit;
+  const dst = wordsOf(out).words;
+  for (let k = 0; k < idx.length; k++) {
+    const raw = idx[k]!;
+    const j = raw < 0 ? raw + d : raw;
+    if (j < 0 || j >= d) throw ctx.error(`index ${raw} is out of range for dim ${d}`);
+    idx[k] = j;
+  }
   let o = 0;
   for (let a = 0; a < outer; a++) {
-    for (const raw of idx) {
-      const j = raw < 0 ? raw + d : raw;
-      if (j < 0 || j >= d) throw ctx.error(`index ${raw} is out of range for dim ${d}`);
-      const from = (a * d + j) * inner;
-      for (let k = 0; k < inner; k++) oi[o++] = xi[from + k];
-    }
+    for (let k = 0; k < idx.length; k++, o += inner) copyRun(src.words, (a * d + idx[k]!) * inner, dst, o, inner);
   }
 }
 
@@ -158,31 +162,28 @@ function expand(ctx: KernelContext): void {
   const dims = broadcastShape(x.dims, intsOf(ctx.input(1)));
   if (!dims) throw ctx.error('shapes do not broadcast');
   const out = ctx.output(0, dims, x.type);
-  const map = broadcastIndex(dims, x.dims);
-  const xi = el(x);
-  const oi = el(out);
-  for (let i = 0; i < out.size; i++) oi[i] = xi[map ? map[i]! : i];
+  const src = wordsOf(x);
+  const plan = ctx.memo(`e:${x.dims.join(',')}:${dims.join(',')}:${src.unit}`, () => {
+    const s = stridesOf(x.dims);
+    const lead = dims.length - x.dims.length;
+    return stridedPlan(dims, dims.map((_, i) => (i < lead || x.dims[i - lead] === 1 ? 0 : s[i - lead]!)), 0, src.unit);
+  });
+  runStrided(plan, src.words, wordsOf(out).words);
 }
 
+/** Tile as a strided copy: output dim d of size reps * n is the pair (rep, i) with steps (0, stride). */
 function tile(ctx: KernelContext): void {
   const x = ctx.input(0);
   const reps = intsOf(ctx.input(1));
+  if (reps.length !== x.dims.length) throw ctx.error(`repeats has ${reps.length} entries for an input of rank ${x.dims.length}`);
   const dims = x.dims.map((d, i) => d * reps[i]!);
   const out = ctx.output(0, dims, x.type);
-  const s = stridesOf(x.dims);
-  const xi = el(x);
-  const oi = el(out);
-  const r = dims.length;
-  const c = new Array<number>(r).fill(0);
-  for (let k = 0; k < out.size; k++) {
-    let off = 0;
-    for (let d = 0; d < r; d++) off += (c[d]! % x.dims[d]!) * s[d]!;
-    oi[k] = xi[off];
-    for (let d = r - 1; d >= 0; d--) {
-      if (++c[d]! < dims[d]!) break;
-      c[d] = 0;
-    }
-  }
+  const src = wordsOf(x);
+  const plan = ctx.memo(`tile:${x.dims.join(',')}:${reps.join(',')}:${src.unit}`, () => {
+    const s = stridesOf(x.dims);
+    return stridedPlan(x.dims.flatMap((d, i) => [reps[i]!, d]), x.dims.flatMap((_, i) => [0, s[i]!]), 0, src.unit);
+  });
+  runStrided(plan, src.words, wordsOf(out).words);
 }
 
 function pad(ctx: KernelContext): void {
@@ -210,6 +211,7 @@ function pad(ctx: KernelContext): void {
   });
   const dims = x.dims.map((d, i) => d + before[i]! + after[i]!);
   const out = ctx.output(0, dims, x.type);
+  if (mode === 'constant' && x.type !== 'string') return padConstant(x, out, before, value);
   const xi = el(x);
   const oi = el(out);
   const s = stridesOf(x.dims);
@@ -238,6 +240,41 @@ function pad(ctx: KernelContext): void {
       if (++c[d]! < dims[d]!) break;
       c[d] = 0;
     }
+  }
+}
+
+/** Constant Pad: fill, then copy the rows of the part of `x` that lands inside the output (pads may be negative). */
+function padConstant(x: Tensor, out: Tensor, before: number[], value: number): void {
+  const r = x.dims.length;
+  const fill = tensorFromNumbers(x.type, [1], [value]).data[0]!;
+  (out.data as unknown as { fill(v: unknown): void }).fill(fill);
+  // Per dim: the input range [lo, hi) that lands inside the output, at output position lo + before.
+  const lo = x.dims.map((_, d) => Math.max(0, -before[d]!));
+  const hi = x.dims.map((n, d) => Math.min(n, out.dims[d]! - before[d]!));
+  if (out.size === 0 || lo.some((l, d) => l >= hi[d]!)) return;
+  const src = wordsOf(x);
+  const dst = wordsOf(out).words;
+  const u = src.unit;
+  if (r === 0) return copyRun(src.words, 0, dst, 0, u);
+  const xs = stridesOf(x.dims);
+  const os = stridesOf(out.dims);
+  const last = r - 1;
+  const run = (hi[last]! - lo[last]!) * u;
+  const c = lo.slice();
+  for (;;) {
+    let from = 0;
+    let to = 0;
+    for (let d = 0; d < r; d++) {
+      from += c[d]! * xs[d]!;
+      to += (c[d]! + before[d]!) * os[d]!;
+    }
+    copyRun(src.words, from * u, dst, to * u, run);
+    let d = last - 1;
+    for (; d >= 0; d--) {
+      if (++c[d]! < hi[d]!) break;
+      c[d] = lo[d]!;
+    }
+    if (d < 0) return;
   }
 }
 
