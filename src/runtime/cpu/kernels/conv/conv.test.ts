@@ -1,10 +1,10 @@
 /**
  * Conv, ConvTranspose, InstanceNormalization, MaxPool, AveragePool and LpPool against onnxruntime-node: each
  * case is a one-node model run by both engines on the same inputs; expected values come from onnxruntime,
- * never from our code.
+ * never from our code. Every case runs on the WebAssembly kernels and again on the JavaScript path.
  */
 import * as ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../../../api/model-io.js';
 import type { Attribute } from '../../../../ir/attribute.js';
 import { DataType } from '../../../../ir/dtype.js';
@@ -15,6 +15,7 @@ import { tensorType } from '../../../../ir/types.js';
 import { Session } from '../../../session.js';
 import { Tensor } from '../../../tensor.js';
 import { attr } from '../../../test-models.js';
+import { setWasmEnabled } from '../../wasm/instance.js';
 
 interface Case {
   name: string;
@@ -45,6 +46,19 @@ const CASES: Case[] = [
   { name: 'conv depthwise 1d', op: 'Conv', inputs: [f32([2, 4, 13], 48), f32([4, 1, 3], 49)],
     attrs: [attr.int('group', 4), attr.ints('pads', [2, 1]), attr.ints('dilations', [2]), attr.ints('strides', [3])] },
   { name: 'conv 1x1', op: 'Conv', inputs: [f32([2, 5, 4, 3], 12), f32([7, 5, 1, 1], 13), f32([7], 14)] },
+  { name: 'conv 1x1 stride 2', op: 'Conv', inputs: [f32([2, 8, 8, 8], 50), f32([16, 8, 1, 1], 51)], attrs: [attr.ints('strides', [2, 2])] },
+  { name: 'conv 3x3 stride 2 odd input', op: 'Conv', inputs: [f32([1, 5, 9, 11], 52), f32([7, 5, 3, 3], 53), f32([7], 54)],
+    attrs: [attr.ints('strides', [2, 2]), attr.ints('pads', [1, 1, 1, 1])] },
+  { name: 'conv stride 3 dilation 2 asymmetric pads', op: 'Conv', inputs: [f32([1, 3, 13, 10], 55), f32([5, 3, 3, 2], 56)],
+    attrs: [attr.ints('strides', [3, 1]), attr.ints('dilations', [2, 2]), attr.ints('pads', [2, 0, 1, 3])] },
+  { name: 'conv large (packed panels)', op: 'Conv', inputs: [f32([1, 32, 20, 20], 57), f32([64, 32, 3, 3], 58), f32([64], 59)],
+    attrs: [attr.ints('pads', [1, 1, 1, 1])] },
+  { name: 'conv depthwise 3x3 pad 1', op: 'Conv', inputs: [f32([2, 16, 8, 8], 60), f32([16, 1, 3, 3], 61), f32([16], 62)],
+    attrs: [attr.int('group', 16), attr.ints('pads', [1, 1, 1, 1])] },
+  { name: 'conv depthwise stride 3 dilation 2 wide', op: 'Conv', inputs: [f32([1, 5, 17, 37], 63), f32([5, 1, 3, 3], 64)],
+    attrs: [attr.int('group', 5), attr.ints('strides', [3, 3]), attr.ints('dilations', [2, 2]), attr.ints('pads', [2, 2, 1, 0])] },
+  { name: 'conv 1d stride dilation', op: 'Conv', inputs: [f32([2, 4, 29], 65), f32([6, 4, 5], 66), f32([6], 67)],
+    attrs: [attr.ints('strides', [2]), attr.ints('dilations', [3]), attr.ints('pads', [4, 1])] },
   { name: 'conv 1d same_lower', op: 'Conv', inputs: [f32([1, 2, 11], 15), f32([3, 2, 4], 16)], attrs: [attr.string('auto_pad', 'SAME_LOWER'), attr.ints('strides', [2])] },
   { name: 'conv 3d', op: 'Conv', inputs: [f32([1, 2, 5, 4, 6], 17), f32([3, 2, 2, 3, 2], 18), f32([3], 19)], attrs: [attr.ints('pads', [1, 0, 1, 0, 1, 1])] },
   { name: 'conv valid strides', op: 'Conv', inputs: [f32([1, 2, 6, 6], 20), f32([2, 2, 3, 3], 21)], attrs: [attr.string('auto_pad', 'VALID'), attr.ints('strides', [2, 2])] },
@@ -88,21 +102,26 @@ function modelOf(c: Case): Model {
   return new Model(g, new Map([['', 19]]));
 }
 
-describe('conv and pool kernels match onnxruntime-node', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
-    const model = modelOf(c);
-    const ref = await ort.InferenceSession.create(encodeModel(model));
-    const want = await ref.run(Object.fromEntries(c.inputs.map((t, i) => [`x${i}`, new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[])])));
-    const ours = await Session.create(model, { backend: 'cpu' });
-    const got = await ours.run(Object.fromEntries(c.inputs.map((t, i) => [`x${i}`, t])));
-    for (const name of c.outputs ?? ['y']) {
-      const g = got[name]!;
-      const w = want[name]!;
-      expect(g.dims, name).toEqual(w.dims);
-      const gv = Array.from(g.data as ArrayLike<number | bigint>);
-      const wv = Array.from(w.data as ArrayLike<number | bigint>);
-      if (w.type === 'int64') expect(gv, name).toEqual(wv);
-      else gv.forEach((v, i) => expect(Math.abs((v as number) - (wv[i] as number)), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(wv[i] as number)));
-    }
+for (const [label, on] of [['WebAssembly', true], ['JavaScript', false]] as const) {
+  describe(`conv and pool kernels match onnxruntime-node (${label})`, () => {
+    beforeAll(() => setWasmEnabled(on));
+    afterAll(() => setWasmEnabled(true));
+
+    it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+      const model = modelOf(c);
+      const ref = await ort.InferenceSession.create(encodeModel(model));
+      const want = await ref.run(Object.fromEntries(c.inputs.map((t, i) => [`x${i}`, new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[])])));
+      const ours = await Session.create(model, { backend: 'cpu' });
+      const got = await ours.run(Object.fromEntries(c.inputs.map((t, i) => [`x${i}`, t])));
+      for (const name of c.outputs ?? ['y']) {
+        const g = got[name]!;
+        const w = want[name]!;
+        expect(g.dims, name).toEqual(w.dims);
+        const gv = Array.from(g.data as ArrayLike<number | bigint>);
+        const wv = Array.from(w.data as ArrayLike<number | bigint>);
+        if (w.type === 'int64') expect(gv, name).toEqual(wv);
+        else gv.forEach((v, i) => expect(Math.abs((v as number) - (wv[i] as number)), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(wv[i] as number)));
+      }
+    });
   });
-});
+}

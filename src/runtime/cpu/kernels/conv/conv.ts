@@ -1,8 +1,10 @@
 /**
- * Conv and ConvTranspose over NCHW tensors of any spatial rank (float16/32/64). Conv gathers an im2col
- * matrix through the tap table and multiplies it with the blocked matmul; a 1x1, unit-stride, unpadded
- * kernel skips the gather; group == channels with one input channel per group runs a direct depthwise loop.
- * ConvTranspose multiplies Wᵀ·X and scatters the columns back (col2im) through the same table.
+ * Conv and ConvTranspose over NCHW tensors of any spatial rank (float16/32/64). Float32 and float16 1-D and
+ * 2-D Conv run on the WebAssembly SIMD kernels when they are up (wasm/ops.ts). Otherwise Conv gathers an
+ * im2col matrix through the tap table and multiplies it with the blocked matmul; a 1x1, unit-stride,
+ * unpadded kernel skips the gather; group == channels with one input channel per group runs a direct
+ * depthwise loop. ConvTranspose multiplies Wᵀ·X and scatters the columns back (col2im) through the same
+ * table. The window geometry and tap table depend only on shapes and attributes: made once per step.
  */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import type { Tensor } from '../../../tensor.js';
@@ -12,6 +14,8 @@ import { product, windowOf, type Window } from './geometry.js';
 import { sgemm } from './sgemm.js';
 import { instanceNormKernels } from './instance-norm.js';
 import { tapTable } from './taps.js';
+import { wasmKernels } from '../../wasm/instance.js';
+import { wasmConv2d, type Conv2dShape } from '../../wasm/ops.js';
 
 type Floats = Float32Array | Float64Array;
 
@@ -44,10 +48,19 @@ function conv(ctx: KernelContext): void {
   const [M, Cg] = [W.dims[0]!, W.dims[1]!];
   const group = ctx.attrs.int('group', 1);
   if (Cg * group !== C || M % group !== 0) throw ctx.error(`Conv channels do not match: C=${C}, W [${W.dims.join(',')}], group=${group}`);
-  const inDims = X.dims.slice(2);
-  const kernel = ctx.attrs.intsOpt('kernel_shape') ?? W.dims.slice(2);
-  const win = windowOf(ctx, inDims, kernel);
+  const shapeKey = `${X.dims.join(',')}:${W.dims.join(',')}`;
+  const win = ctx.memo(`window:${shapeKey}`, () => windowOf(ctx, X.dims.slice(2), ctx.attrs.intsOpt('kernel_shape') ?? W.dims.slice(2)));
+  const { inDims, kernel } = win;
   const out = ctx.output(0, [N, M, ...win.outDims], X.type);
+  const wasm = wasmKernels();
+  if (wasm && inDims.length <= 2 && X.type !== 'float64' && W.type === X.type && (!B || B.type === X.type)) {
+    // Float32 or float16 (computed in float32).
+    const y = resultBuffer(out) as Float32Array;
+    const shape = ctx.memo(`conv2d:${shapeKey}`, () => conv2dShape(N, C, M, group, win));
+    wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y);
+    storeNumbers(y, out);
+    return;
+  }
   const x = numbersOf(X);
   const w = numbersOf(W);
   const y = resultBuffer(out);
@@ -55,7 +68,7 @@ function conv(ctx: KernelContext): void {
   const outSize = product(win.outDims);
   const K = product(kernel);
   const Mg = M / group;
-  const taps = tapTable(win.outDims, kernel, win.strides, win.dilations, win.pads, inDims);
+  const taps = ctx.memo(`taps:${shapeKey}`, () => tapTable(win.outDims, kernel, win.strides, win.dilations, win.pads, inDims));
   y.fill(0);
   if (group === C && Cg === 1 && inDims.length <= 2 && y instanceof Float32Array && x instanceof Float32Array) {
     depthwise2d(x, w, y, N, C, M, win);
@@ -102,6 +115,21 @@ function conv(ctx: KernelContext): void {
   }
   if (B) addBias(y, numbersOf(B), N, M, outSize);
   storeNumbers(y, out);
+}
+
+/** A 1-D or 2-D window as the 2-D geometry of the WebAssembly kernels (1-D: H = KH = 1). */
+function conv2dShape(N: number, C: number, M: number, group: number, win: Window): Conv2dShape {
+  const two = win.inDims.length === 2;
+  const last = win.inDims.length - 1;
+  return {
+    N, C, M, group,
+    H: two ? win.inDims[0]! : 1, W: win.inDims[last]!,
+    KH: two ? win.kernel[0]! : 1, KW: win.kernel[last]!,
+    sh: two ? win.strides[0]! : 1, sw: win.strides[last]!,
+    dh: two ? win.dilations[0]! : 1, dw: win.dilations[last]!,
+    pt: two ? win.pads[0]! : 0, pl: win.pads[last]!,
+    OH: two ? win.outDims[0]! : 1, OW: win.outDims[last]!,
+  };
 }
 
 /** Depthwise float32 over 1-D or 2-D planes: per kernel tap, the in-bounds output range runs unchecked. */
@@ -188,7 +216,7 @@ function convTranspose(ctx: KernelContext): void {
   const inSize = product(inDims);
   const outSize = product(outDims);
   const K = product(kernel);
-  const taps = tapTable(inDims, kernel, strides, dilations, pads, outDims);
+  const taps = ctx.memo(`taps:${X.dims.join(',')}:${W.dims.join(',')}`, () => tapTable(inDims, kernel, strides, dilations, pads, outDims));
   // Per group: Wg is [Cg, Mg*K]; its transpose times Xg [Cg, inSize] gives the columns [Mg*K, inSize].
   const wt = floatScratch(X, Mg * K * Cg);
   const col = floatScratch(X, Mg * K * inSize);

@@ -1,11 +1,16 @@
 /**
- * MatMul (numpy semantics: batch dims broadcast, 1-D operands promoted) and Gemm. The inner product is a
- * blocked i-k-j loop over float64/float32 rows so the innermost loop streams contiguous memory.
+ * MatMul (numpy semantics: batch dims broadcast, 1-D operands promoted) and Gemm. Float32 (and float16,
+ * computed in float32) run on the WebAssembly SIMD kernels when they are up, else on the JavaScript
+ * `sgemm`; both accumulate in float32 like onnxruntime's MLAS. float64 and the integer types use the
+ * blocked i-k-j loop below, accumulating in float64.
  */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isBigType, Tensor, type TensorType } from '../../../tensor.js';
 import { broadcastShape, stridesOf } from '../../broadcast.js';
 import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { wasmKernels } from '../../wasm/instance.js';
+import { wasmGemm, wasmMatMul } from '../../wasm/ops.js';
+import { sgemm } from '../conv/sgemm.js';
 
 const BLOCK = 64;
 
@@ -28,6 +33,21 @@ export function gemmBlock(
   }
 }
 
+/** Whether a tensor computes in float32 (float16 is widened to it). */
+function isF32(t: Tensor): boolean {
+  return t.type === 'float32' || t.type === 'float16';
+}
+
+/** The float32 values of a float32 or float16 tensor. */
+function f32Of(t: Tensor): Float32Array {
+  return numbersOf(t) as Float32Array;
+}
+
+/** The output's own float32 buffer, or a scratch one to store from (float16). */
+function f32Result(out: Tensor): Float32Array {
+  return out.type === 'float32' ? (out.data as Float32Array) : new Float32Array(out.size);
+}
+
 function matmul(ctx: KernelContext): void {
   const A = ctx.input(0);
   const B = ctx.input(1);
@@ -43,7 +63,11 @@ function matmul(ctx: KernelContext): void {
   if (A.dims.length === 1) outDims.splice(outDims.length - 2, 1);
   if (B.dims.length === 1) outDims.splice(outDims.length - 1, 1);
   const out = ctx.output(0, outDims, A.type);
-  matmulInto(A, B, aDims, bDims, batch, m, n, k, out);
+  const { ao, bo } = ctx.memo(`offsets:${A.dims.join(',')}:${B.dims.join(',')}`, () => ({
+    ao: batchOffsets(batch, aDims, m * k),
+    bo: batchOffsets(batch, bDims, k * n),
+  }));
+  matmulInto(A, B, ao, bo, m, n, k, out);
 }
 
 function batchOffsets(batch: readonly number[], dims: readonly number[], matSize: number): Int32Array {
@@ -65,10 +89,8 @@ function batchOffsets(batch: readonly number[], dims: readonly number[], matSize
   return offs;
 }
 
-function matmulInto(A: Tensor, B: Tensor, aDims: number[], bDims: number[], batch: number[], m: number, n: number, k: number, out: Tensor): void {
-  const total = batch.reduce((p, q) => p * q, 1);
-  const ao = batchOffsets(batch, aDims, m * k);
-  const bo = batchOffsets(batch, bDims, k * n);
+function matmulInto(A: Tensor, B: Tensor, ao: Int32Array, bo: Int32Array, m: number, n: number, k: number, out: Tensor): void {
+  const total = ao.length;
   if (isBigType(out.type)) {
     const a = A.data as BigInt64Array;
     const b = B.data as BigInt64Array;
@@ -82,10 +104,26 @@ function matmulInto(A: Tensor, B: Tensor, aDims: number[], bDims: number[], batc
         }
     return;
   }
+  if (isF32(A) && isF32(B)) {
+    const a = f32Of(A);
+    const b = f32Of(B);
+    const c = f32Result(out);
+    const w = wasmKernels();
+    if (w) wasmMatMul(w, a, ao, b, bo, c, m, n, k);
+    else {
+      c.fill(0);
+      for (let t = 0; t < total; t++) sgemm(a, ao[t]!, b, bo[t]!, c, t * m * n, m, n, k);
+    }
+    storeNumbers(c, out);
+    return;
+  }
   const a = numbersOf(A);
   const b = numbersOf(B);
-  const acc = new Float64Array(total * m * n);
+  // float64 accumulates in the output itself; integer types in a float64 scratch, then convert.
+  const acc = out.type === 'float64' ? (out.data as Float64Array) : new Float64Array(total * m * n);
+  acc.fill(0);
   for (let t = 0; t < total; t++) gemmBlock(a, ao[t]!, b, bo[t]!, acc, t * m * n, m, n, k);
+  if (acc === out.data) return;
   const res = scratchFor(out.type, acc.length);
   res.set(acc);
   storeNumbers(res, out);
@@ -99,23 +137,56 @@ function gemm(ctx: KernelContext): void {
   const beta = ctx.attrs.float('beta', 1);
   const ta = ctx.attrs.int('transA', 0) !== 0;
   const tb = ctx.attrs.int('transB', 0) !== 0;
+  if (A.dims.length !== 2 || B.dims.length !== 2) throw ctx.error(`Gemm needs 2-D A and B, got [${A.dims.join(',')}] and [${B.dims.join(',')}]`);
   const [m, k] = ta ? [A.dims[1]!, A.dims[0]!] : [A.dims[0]!, A.dims[1]!];
   const n = tb ? B.dims[0]! : B.dims[1]!;
-  const a = transposed(numbersOf(A), ta, A.dims[0]!, A.dims[1]!);
-  const b = transposed(numbersOf(B), tb, B.dims[0]!, B.dims[1]!);
-  const acc = new Float64Array(m * n);
-  gemmBlock(a, 0, b, 0, acc, 0, m, n, k);
-  for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! * alpha;
-  if (C && beta !== 0) {
-    const c = numbersOf(C);
-    const cd = C.dims.length === 0 ? [1, 1] : C.dims.length === 1 ? [1, C.dims[0]!] : C.dims;
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) acc[i * n + j] = acc[i * n + j]! + beta * c[(cd[0] === 1 ? 0 : i) * cd[1]! + (cd[1] === 1 ? 0 : j)]!;
+  if ((tb ? B.dims[1] : B.dims[0]) !== k) throw ctx.error(`Gemm inner dims differ: [${A.dims.join(',')}] x [${B.dims.join(',')}] (transA=${+ta}, transB=${+tb})`);
+  const cd = C === undefined ? undefined : C.dims.length === 0 ? [1, 1] : C.dims.length === 1 ? [1, C.dims[0]!] : C.dims;
+  if (cd && (cd.length !== 2 || (cd[0] !== 1 && cd[0] !== m) || (cd[1] !== 1 && cd[1] !== n))) {
+    throw ctx.error(`Gemm C [${C!.dims.join(',')}] does not broadcast to [${m},${n}]`);
   }
   const out = ctx.output(0, [m, n], A.type as TensorType);
+  if (isF32(A) && isF32(B) && (!C || isF32(C))) {
+    const c = f32Result(out);
+    const w = wasmKernels();
+    const cArg = C && beta !== 0 ? { data: f32Of(C), dims: C.dims } : undefined;
+    if (w) wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg }, c);
+    else {
+      const a = ta ? transposeF32(f32Of(A), A.dims[0]!, A.dims[1]!) : f32Of(A);
+      const b = tb ? transposeF32(f32Of(B), B.dims[0]!, B.dims[1]!) : f32Of(B);
+      c.fill(0);
+      sgemm(a, 0, b, 0, c, 0, m, n, k);
+      scaleAdd(c, m, n, alpha, beta, cArg?.data, cd);
+    }
+    storeNumbers(c, out);
+    return;
+  }
+  const a = transposed(numbersOf(A), ta, A.dims[0]!, A.dims[1]!);
+  const b = transposed(numbersOf(B), tb, B.dims[0]!, B.dims[1]!);
+  const acc = out.type === 'float64' ? (out.data as Float64Array) : new Float64Array(m * n);
+  acc.fill(0);
+  gemmBlock(a, 0, b, 0, acc, 0, m, n, k);
+  scaleAdd(acc, m, n, alpha, beta, C && beta !== 0 ? numbersOf(C) : undefined, cd);
+  if (acc === out.data) return;
   const res = scratchFor(out.type, acc.length);
   res.set(acc);
   storeNumbers(res, out);
+}
+
+/** acc = alpha * acc + beta * c, c of dims `cd` ([1|m, 1|n]) broadcast. */
+function scaleAdd(acc: Float32Array | Float64Array, m: number, n: number, alpha: number, beta: number, c: ArrayLike<number> | undefined, cd: readonly number[] | undefined): void {
+  if (alpha !== 1) for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! * alpha;
+  if (!c || !cd || beta === 0) return;
+  const rs = cd[0] === 1 ? 0 : cd[1]!;
+  const cs = cd[1] === 1 ? 0 : 1;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) acc[i * n + j] = acc[i * n + j]! + beta * c[i * rs + j * cs]!;
+}
+
+function transposeF32(x: Float32Array, r: number, c: number): Float32Array {
+  const y = new Float32Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) y[j * r + i] = x[i * c + j]!;
+  return y;
 }
 
 function transposed(x: ArrayLike<number>, t: boolean, r: number, c: number): ArrayLike<number> {

@@ -1,0 +1,182 @@
+// 2-D convolution over NCHW float32: each image's channels are copied once into a zero-bordered plane,
+// so the gathers below never test bounds; then either im2col + gemm, or the direct depthwise loop.
+
+import { alloc, copyF32 } from "./scratch";
+import { CLAMP, gemm, ROW_BIAS, storeN } from "./sgemm";
+
+/** Extent of the padded input actually read along one axis. */
+@inline
+function extent(out: i32, k: i32, s: i32, d: i32): i32 {
+  return (out - 1) * s + (k - 1) * d + 1;
+}
+
+/**
+ * dst [C, Hp, Wp] = x [C, H, W] placed at row pt, column pl, zero elsewhere; input rows or columns beyond
+ * the padded extent are never read, so they are dropped.
+ */
+function padPlanes(x: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, Wp: i32, dst: usize): void {
+  memory.fill(dst, 0, (<usize>(C * Hp * Wp)) << 2);
+  const h1 = min(H, Hp - pt);
+  const w1 = min(W, Wp - pl);
+  if (w1 <= 0) return;
+  for (let c = 0; c < C; c++)
+    for (let h = 0; h < h1; h++) copyF32(dst + (<usize>(((c * Hp + h + pt) * Wp + pl) << 2)), x + (<usize>(((c * H + h) * W) << 2)), w1);
+}
+
+/** n floats at s, s+4*st, s+8*st, ... to d. */
+@inline
+function gatherRow(d: usize, s: usize, n: i32, st: i32): void {
+  if (st == 1) {
+    copyF32(d, s, n);
+    return;
+  }
+  let o = 0;
+  if (st == 2) {
+    for (; o + 4 <= n; o += 4) {
+      const q = s + ((<usize>o) << 3);
+      v128.store(d + ((<usize>o) << 2), v128.shuffle<f32>(v128.load(q), v128.load(q, 16), 0, 2, 4, 6));
+    }
+  }
+  for (; o < n; o++) store<f32>(d + ((<usize>o) << 2), load<f32>(s + (<usize>(o * st) << 2)));
+}
+
+/** col [C*KH*KW, OH*OW] (row-major) from padded planes xp [C, Hp, Wp]. */
+function im2col(xp: usize, C: i32, Hp: i32, Wp: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, OH: i32, OW: i32, col: usize): void {
+  let d = col;
+  const rowB = (<usize>OW) << 2;
+  for (let c = 0; c < C; c++)
+    for (let kh = 0; kh < KH; kh++)
+      for (let kw = 0; kw < KW; kw++) {
+        const s0 = xp + (<usize>(((c * Hp + kh * dh) * Wp + kw * dw) << 2));
+        for (let oh = 0; oh < OH; oh++) {
+          gatherRow(d, s0 + (<usize>((oh * sh * Wp) << 2)), OW, sw);
+          d += rowB;
+        }
+      }
+}
+
+/**
+ * y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/G, KH, KW]) (+ bias [M]), clamped to [lo, hi] when
+ * flags has CLAMP; pt/pl are the begin pads (the end pads only show in OH/OW). Returns -1 when scratch
+ * memory runs out.
+ */
+export function conv2d(
+  x: usize, w: usize, bias: usize, y: usize, N: i32, C: i32, H: i32, W: i32, M: i32, G: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32,
+): i32 {
+  const Cg = C / G;
+  const Mg = M / G;
+  const K = Cg * KH * KW;
+  const P = OH * OW;
+  let Hp = extent(OH, KH, sh, dh);
+  let Wp = extent(OW, KW, sw, dw);
+  const pad = pt > 0 || pl > 0 || Hp > H || Wp > W;
+  if (!pad) {
+    Hp = H;
+    Wp = W;
+  }
+  const direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pad && Hp == OH && Wp == OW;
+  const xp: usize = pad ? alloc((<usize>(Cg * Hp * Wp)) << 2) : 0;
+  const col: usize = direct ? 0 : alloc((<usize>K * <usize>P) << 2);
+  if ((pad && xp == 0) || (!direct && col == 0)) return -1;
+  const gflags = (flags & CLAMP) | (bias != 0 ? ROW_BIAS : 0);
+  for (let n = 0; n < N; n++)
+    for (let g = 0; g < G; g++) {
+      let src = x + (<usize>((n * C + g * Cg) * H * W) << 2);
+      if (pad) {
+        padPlanes(src, Cg, H, W, pt, pl, Hp, Wp, xp);
+        src = xp;
+      }
+      if (!direct) {
+        im2col(src, Cg, Hp, Wp, KH, KW, sh, sw, dh, dw, OH, OW, col);
+        src = col;
+      }
+      const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
+      const rc = gemm(w + (<usize>(g * Mg * K) << 2), K, 1, src, P, yo, P, Mg, P, K, 1, gflags, bias + (<usize>(g * Mg) << 2), 0, lo, hi);
+      if (rc < 0) return rc;
+    }
+  return 0;
+}
+
+/**
+ * Depthwise y [N, M, OH, OW] from x [N, C, H, W] and w [M, 1, KH, KW], output channel m reading input
+ * channel m / (M / C); bias and clamp as in conv2d. Returns -1 when scratch memory runs out.
+ */
+export function depthwise2d(
+  x: usize, w: usize, bias: usize, y: usize, N: i32, C: i32, H: i32, W: i32, M: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32,
+): i32 {
+  const mult = M / C;
+  let Hp = extent(OH, KH, sh, dh);
+  let Wp = extent(OW, KW, sw, dw);
+  const pad = pt > 0 || pl > 0 || Hp > H || Wp > W;
+  if (!pad) {
+    Hp = H;
+    Wp = W;
+  }
+  const xp: usize = pad ? alloc((<usize>(Hp * Wp)) << 2) : 0;
+  if (pad && xp == 0) return -1;
+  const lov = f32x4.splat(lo);
+  const hiv = f32x4.splat(hi);
+  const WpB = (<usize>Wp) << 2;
+  const dhB = (<usize>(dh * Wp)) << 2;
+  const dwB = (<usize>dw) << 2;
+  const KK = KH * KW;
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) {
+      let src = x + (<usize>((n * C + c) * H * W) << 2);
+      if (pad) {
+        padPlanes(src, 1, H, W, pt, pl, Hp, Wp, xp);
+        src = xp;
+      }
+      for (let q = 0; q < mult; q++) {
+        const m = c * mult + q;
+        const wp = w + (<usize>(m * KK) << 2);
+        const yp = y + (<usize>((n * M + m) * OH * OW) << 2);
+        const bv = f32x4.splat(bias != 0 ? load<f32>(bias + (<usize>m << 2)) : 0);
+        for (let oh = 0; oh < OH; oh++) {
+          const row = src + (<usize>(oh * sh) * WpB);
+          const yr = yp + (<usize>(oh * OW) << 2);
+          for (let ow = 0; ow < OW; ow += 8) {
+            let a0 = f32x4.splat(0);
+            let a1 = f32x4.splat(0);
+            let r = row + (<usize>(ow * sw) << 2);
+            let t = wp;
+            for (let kh = 0; kh < KH; kh++) {
+              let s = r;
+              for (let kw = 0; kw < KW; kw++) {
+                const wv = v128.load32_splat(t);
+                let x0: v128, x1: v128;
+                if (sw == 1) {
+                  x0 = v128.load(s);
+                  x1 = v128.load(s, 16);
+                } else if (sw == 2) {
+                  x0 = v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6);
+                  x1 = v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6);
+                } else {
+                  const st = (<usize>sw) << 2;
+                  x0 = f32x4(load<f32>(s), load<f32>(s + st), load<f32>(s + 2 * st), load<f32>(s + 3 * st));
+                  x1 = f32x4(load<f32>(s + 4 * st), load<f32>(s + 5 * st), load<f32>(s + 6 * st), load<f32>(s + 7 * st));
+                }
+                a0 = f32x4.add(a0, f32x4.mul(wv, x0));
+                a1 = f32x4.add(a1, f32x4.mul(wv, x1));
+                s += dwB;
+                t += 4;
+              }
+              r += dhB;
+            }
+            if (bias != 0) {
+              a0 = f32x4.add(a0, bv);
+              a1 = f32x4.add(a1, bv);
+            }
+            if (flags & CLAMP) {
+              a0 = f32x4.min(f32x4.max(a0, lov), hiv);
+              a1 = f32x4.min(f32x4.max(a1, lov), hiv);
+            }
+            storeN(yr + (<usize>ow << 2), a0, a1, min(8, OW - ow));
+          }
+        }
+      }
+    }
+  return 0;
+}

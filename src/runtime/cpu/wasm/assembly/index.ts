@@ -1,0 +1,5 @@
+// The WebAssembly SIMD kernels of the CPU backend (AssemblyScript, compiled by scripts/build-wasm.mjs into
+// ../kernels.wasm.ts). Pointers are byte offsets into this module's memory, sizes are element counts.
+export { alloc, reset, zero } from "./scratch";
+export { gemm, packB, sgemm, transpose } from "./sgemm";
+export { conv2d, depthwise2d } from "./conv";
