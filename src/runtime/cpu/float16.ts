@@ -48,3 +48,23 @@ export function floatArrayToHalf(src: ArrayLike<number>, out: Uint16Array): Uint
   for (let i = 0; i < src.length; i++) out[i] = floatToHalf(src[i]!);
   return out;
 }
+
+/**
+ * A double rounded once, to nearest even, to half precision (as numpy's float64 -> float16 astype).
+ * floatToHalf goes through float32 first, which can round twice.
+ */
+export function doubleToHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a >= 65520) return sign | 0x7c00; // 65520 is halfway between 65504 (odd mantissa) and 2^16: rounds up
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  const q = 2 ** (Math.max(e, -14) - 10);
+  const n = a / q; // exact: a power-of-two scaling
+  const f = Math.floor(n);
+  const r = n - f > 0.5 || (n - f === 0.5 && f % 2 === 1) ? f + 1 : f; // units of q, at most 2048
+  if (e < -14 || (e === -14 && r < 1024)) return sign | r; // subnormal (r = 1024 is the smallest normal)
+  return r === 2048 ? sign | ((e + 16) << 10) : sign | ((e + 15) << 10) | (r - 1024);
+}

@@ -24,6 +24,7 @@ import { mlKernels } from './kernels/ml/ml.js';
 import { trainingKernels } from './kernels/training/optimizers.js';
 import { melKernels } from './kernels/training/mel.js';
 import { attn2Kernels, attn2PreviewKernels } from './kernels/attn2/index.js';
+import { randomKernels } from './kernels/random/random.js';
 
 export const cpuKernels = new KernelRegistry()
   .add('', elementwiseKernels)
@@ -49,6 +50,7 @@ export const cpuKernels = new KernelRegistry()
   .add('', attn2Kernels)
   .add('ai.onnx.preview', attn2PreviewKernels)
   .add('ai.onnx.preview.training', trainingKernels)
-  .add('', melKernels);
+  .add('', melKernels)
+  .add('', randomKernels);
 
 export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels };
