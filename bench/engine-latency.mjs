@@ -52,6 +52,7 @@ async function timeChromium(m, bytes, inputs) {
   const refs = inputs.map(({ name, tensor }, i) => publishTensor(browser.files, `/${m}/input_${i}`, name, tensor));
   const got = await runInPage(browser.page, { model: `/${m}/model.onnx`, sets: [{ inputs: refs }], timing: { warmup: WARMUP, runs: RUNS } });
   if (!got.crossOriginIsolated) console.error('the page is not cross-origin isolated: performance.now is coarse there (100 us)');
+  if (!got.wasm) console.error(`${m}: the WebAssembly kernels are not active in Chromium; its column times the JavaScript paths`);
   return got.medianMs;
 }
 

@@ -14,5 +14,7 @@ export { Session, type SessionOptions } from './runtime/session.js';
 export { Tensor, type TensorType, type TensorData } from './runtime/tensor.js';
 export { TensorSequence, OptionalValue, type RuntimeValue } from './runtime/values.js';
 export type { Backend } from './runtime/backend.js';
+/** Whether the CPU backend's WebAssembly SIMD kernels are in use (after a Session.create); else JavaScript runs. */
+export { wasmActive } from './runtime/cpu/wasm/instance.js';
 export { compareArrays, type OutputStats, type Tolerance } from './parity/metrics.js';
 export { BridgeError, FormatError, KernelError, UsageError, UnsupportedOpsError, type UnsupportedOp } from './ir/errors.js';

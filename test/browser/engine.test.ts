@@ -6,8 +6,10 @@
  *   - PyTorch's saved outputs for four converted fixtures, every reference data set (batch sizes), at the
  *     tolerance of test/parity (rtol 1e-5 with a 1e-6 absolute floor);
  *   - the expected outputs of ONNX backend node tests chosen for their dtypes (every runtime tensor type:
- *     float16/bfloat16/float8/int4 bit patterns, 64-bit integers, bool, strings), compared as the
- *     conformance suite does (floats rtol 1e-3 / atol 1e-5, everything else exact).
+ *     float16/bfloat16/float8/int4/int2/float4 bit patterns, 64-bit integers, bool, strings), compared as
+ *     the conformance suite does (floats rtol 1e-3 / atol 1e-5, everything else exact).
+ * The page also reports whether the CPU backend's WebAssembly kernels were instantiated (the bundle must
+ * carry them); the torch models, all Conv/MatMul, require it.
  * No Chromium is a failure with the reason, never a skip (scripts/setup-chromium.mjs installs it).
  */
 import { spawnSync } from 'node:child_process';
@@ -45,6 +47,10 @@ const DTYPE_NODE_TESTS = [
   'test_cast_FLOAT8E5M2FNUZ_to_FLOAT',
   'test_cast_FLOAT_to_INT4',
   'test_cast_UINT4_to_UINT8',
+  'test_cast_FLOAT_to_INT2',
+  'test_cast_UINT2_to_UINT8',
+  'test_cast_FLOAT_to_FLOAT4E2M1',
+  'test_cast_e8m0_FLOAT_to_FLOAT8E8M0',
   'test_bitcast_float64_to_int64',
   'test_bitcast_uint16_to_int16',
   'test_bitcast_int8_to_uint8',
@@ -102,8 +108,11 @@ describe('CPU engine in headless Chromium', () => {
     if (tmp !== '') fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Serves the model and every set's inputs under /<id>/, runs them in the page, returns the outputs per set. */
-  async function runSets(id: string, onnx: string, sets: readonly ReferenceSet[]): Promise<Tensor[][]> {
+  /**
+   * Serves the model and every set's inputs under /<id>/, runs them in the page; the outputs per set and
+   * whether the WebAssembly kernels ran.
+   */
+  async function runSets(id: string, onnx: string, sets: readonly ReferenceSet[]): Promise<{ outputs: Tensor[][]; wasm: boolean }> {
     const files = browser!.files;
     files.set(`/${id}/model.onnx`, fs.readFileSync(onnx));
     const { ir } = await loadForRun(onnx);
@@ -118,7 +127,7 @@ describe('CPU engine in headless Chromium', () => {
       throw new Error(`${id}: the page failed: ${(e as Error).message}`);
     }
     expect(browser!.errors, `${id}: uncaught errors in the page`).toEqual([]);
-    return got.results.map((outs) => outs.map(tensorOf));
+    return { outputs: got.results.map((outs) => outs.map(tensorOf)), wasm: got.wasm };
   }
 
   for (const m of TORCH_MODELS) {
@@ -127,7 +136,9 @@ describe('CPU engine in headless Chromium', () => {
       const onnx = path.join(tmp, `${m}.onnx`);
       await convert(artifact, { output: onnx });
       const ref = loadReference(artifact);
-      const got = await runSets(`torch-${m}`, onnx, ref.sets);
+      const { outputs: got, wasm } = await runSets(`torch-${m}`, onnx, ref.sets);
+      // The bundle carries the kernels' bytes; a failed instantiation would fall back to JavaScript silently.
+      expect(wasm, `torch/${m}: the WebAssembly kernels are not active in Chromium (not in the bundle, or instantiation failed)`).toBe(true);
       const bad: string[] = [];
       ref.sets.forEach((set, k) => {
         const outs = got[k]!;
@@ -152,7 +163,7 @@ describe('CPU engine in headless Chromium', () => {
       const t = all.get(name);
       expect(t, `ONNX node test ${name} is not in the backend test data (npm run setup:test-data)`).toBeDefined();
       const sets = t!.dataSets.map((d) => loadReference(t!.modelPath, d).sets[0]!);
-      const got = await runSets(name, t!.modelPath, sets);
+      const { outputs: got } = await runSets(name, t!.modelPath, sets);
       sets.forEach((set, k) => {
         set.outputs.forEach((want, i) => {
           const out = got[k]![i];

@@ -40,6 +40,8 @@ export interface PageRunResult {
   /** Per set, the outputs in session.outputNames order. */
   results: PageOutput[][];
   medianMs?: number;
+  /** Whether the CPU backend's WebAssembly kernels were instantiated in the page. */
+  wasm: boolean;
   crossOriginIsolated: boolean;
 }
 export declare function runInPage(page: Page, args: PageRunArgs): Promise<PageRunResult>;
