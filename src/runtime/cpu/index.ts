@@ -25,6 +25,7 @@ import { trainingKernels } from './kernels/training/optimizers.js';
 import { melKernels } from './kernels/training/mel.js';
 import { attn2Kernels, attn2PreviewKernels } from './kernels/attn2/index.js';
 import { randomKernels } from './kernels/random/random.js';
+import { initWasm } from './wasm/instance.js';
 
 export const cpuKernels = new KernelRegistry()
   .add('', elementwiseKernels)
@@ -53,4 +54,5 @@ export const cpuKernels = new KernelRegistry()
   .add('', melKernels)
   .add('', randomKernels);
 
-export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels };
+/** `init` instantiates the WebAssembly SIMD kernels (MatMul, Gemm, Conv); without them the JavaScript paths run. */
+export const cpuBackend: Backend = { name: 'cpu', kernels: cpuKernels, init: initWasm };

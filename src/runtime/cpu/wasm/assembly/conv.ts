@@ -98,6 +98,52 @@ export function conv2d(
   return 0;
 }
 
+/** One output row of a depthwise channel, eight columns at a time; `row` is the first padded row read. */
+@inline
+function dwRow(
+  row: usize, yr: usize, wp: usize, OW: i32, KH: i32, KW: i32, sw: i32, dhB: usize, dwB: usize,
+  biased: bool, bv: v128, flags: i32, lov: v128, hiv: v128,
+): void {
+  const swB = (<usize>sw) << 2;
+  for (let ow = 0; ow < OW; ow += 8) {
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let r = row + (<usize>ow) * swB;
+    let t = wp;
+    for (let kh = 0; kh < KH; kh++) {
+      let s = r;
+      for (let kw = 0; kw < KW; kw++) {
+        const wv = v128.load32_splat(t);
+        let x0: v128, x1: v128;
+        if (sw == 1) {
+          x0 = v128.load(s);
+          x1 = v128.load(s, 16);
+        } else if (sw == 2) {
+          x0 = v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6);
+          x1 = v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6);
+        } else {
+          x0 = f32x4(load<f32>(s), load<f32>(s + swB), load<f32>(s + 2 * swB), load<f32>(s + 3 * swB));
+          x1 = f32x4(load<f32>(s + 4 * swB), load<f32>(s + 5 * swB), load<f32>(s + 6 * swB), load<f32>(s + 7 * swB));
+        }
+        a0 = f32x4.add(a0, f32x4.mul(wv, x0));
+        a1 = f32x4.add(a1, f32x4.mul(wv, x1));
+        s += dwB;
+        t += 4;
+      }
+      r += dhB;
+    }
+    if (biased) {
+      a0 = f32x4.add(a0, bv);
+      a1 = f32x4.add(a1, bv);
+    }
+    if (flags & CLAMP) {
+      a0 = f32x4.min(f32x4.max(a0, lov), hiv);
+      a1 = f32x4.min(f32x4.max(a1, lov), hiv);
+    }
+    storeN(yr + ((<usize>ow) << 2), a0, a1, min(8, OW - ow));
+  }
+}
+
 /**
  * Depthwise y [N, M, OH, OW] from x [N, C, H, W] and w [M, 1, KH, KW], output channel m reading input
  * channel m / (M / C); bias and clamp as in conv2d. Returns -1 when scratch memory runs out.
@@ -137,44 +183,10 @@ export function depthwise2d(
         for (let oh = 0; oh < OH; oh++) {
           const row = src + (<usize>(oh * sh) * WpB);
           const yr = yp + (<usize>(oh * OW) << 2);
-          for (let ow = 0; ow < OW; ow += 8) {
-            let a0 = f32x4.splat(0);
-            let a1 = f32x4.splat(0);
-            let r = row + (<usize>(ow * sw) << 2);
-            let t = wp;
-            for (let kh = 0; kh < KH; kh++) {
-              let s = r;
-              for (let kw = 0; kw < KW; kw++) {
-                const wv = v128.load32_splat(t);
-                let x0: v128, x1: v128;
-                if (sw == 1) {
-                  x0 = v128.load(s);
-                  x1 = v128.load(s, 16);
-                } else if (sw == 2) {
-                  x0 = v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6);
-                  x1 = v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6);
-                } else {
-                  const st = (<usize>sw) << 2;
-                  x0 = f32x4(load<f32>(s), load<f32>(s + st), load<f32>(s + 2 * st), load<f32>(s + 3 * st));
-                  x1 = f32x4(load<f32>(s + 4 * st), load<f32>(s + 5 * st), load<f32>(s + 6 * st), load<f32>(s + 7 * st));
-                }
-                a0 = f32x4.add(a0, f32x4.mul(wv, x0));
-                a1 = f32x4.add(a1, f32x4.mul(wv, x1));
-                s += dwB;
-                t += 4;
-              }
-              r += dhB;
-            }
-            if (bias != 0) {
-              a0 = f32x4.add(a0, bv);
-              a1 = f32x4.add(a1, bv);
-            }
-            if (flags & CLAMP) {
-              a0 = f32x4.min(f32x4.max(a0, lov), hiv);
-              a1 = f32x4.min(f32x4.max(a1, lov), hiv);
-            }
-            storeN(yr + (<usize>ow << 2), a0, a1, min(8, OW - ow));
-          }
+          // A constant stride per call, so each inlined copy keeps only its own loads.
+          if (sw == 1) dwRow(row, yr, wp, OW, KH, KW, 1, dhB, dwB, bias != 0, bv, flags, lov, hiv);
+          else if (sw == 2) dwRow(row, yr, wp, OW, KH, KW, 2, dhB, dwB, bias != 0, bv, flags, lov, hiv);
+          else dwRow(row, yr, wp, OW, KH, KW, sw, dhB, dwB, bias != 0, bv, flags, lov, hiv);
         }
       }
     }
