@@ -16,9 +16,6 @@ import { expandFunctions } from '../../src/runtime/function-expand.js';
 import { tensorTypeOf } from '../../src/runtime/tensor.js';
 
 export const HAND_EXCLUSIONS: Readonly<Record<string, string>> = {
-  '/^test_batchnorm_.*_training_mode$/': 'BatchNormalization training_mode (running statistics outputs) is not implemented; inference only',
-  '/^test_training_dropout(_default|_default_mask|_mask)?$/':
-    'Dropout in training mode with a non-zero ratio is refused by the kernel (inference and ratio 0 only); its expected masks are numpy RandomState(seed).uniform draws >= ratio, which kernels/random/random-state.ts reproduces, so these can pass once Dropout draws from it',
   '/^test_bernoulli/':
     "expected values come from numpy's global generator in ONNX's test-generation script, in the state it was left in after drawing the inputs, not from the node's seed (the reference implementation, RandomState(seed).binomial, gives other values; our Bernoulli reproduces that, see kernels/random/random.test.ts); unseeded, the draws are random by definition",
 };

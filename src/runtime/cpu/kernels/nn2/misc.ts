@@ -1,10 +1,15 @@
-/** Dropout (inference and ratio-0 training only), EyeLike, Det. */
+/** Dropout, EyeLike, Det. */
 import type { DataType } from '../../../../ir/dtype.js';
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { sizeOf, tensorTypeOf, type NumericData } from '../../../tensor.js';
 import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { RandomState } from '../random/random-state.js';
 
-/** Identity plus an all-true mask; a training-mode Dropout with a non-zero ratio is random and refused. */
+/**
+ * Inference (and ratio 0): identity plus an all-true mask. Training with a non-zero ratio keeps an element
+ * when numpy's `RandomState(seed).uniform()` draw is >= ratio and scales it by 1 / (1 - ratio), as ONNX's
+ * reference does; the scale and the product are rounded to the input's precision as numpy computes them.
+ */
 function dropout(ctx: KernelContext): void {
   const x = ctx.input(0);
   let training = false;
@@ -18,14 +23,27 @@ function dropout(ctx: KernelContext): void {
     ratio = ctx.attrs.float('ratio', 0.5);
     if (ctx.opset < 7) training = ctx.attrs.int('is_test', 0) === 0 && ctx.attrs.has('is_test');
   }
-  if (training && ratio !== 0) throw ctx.error('Dropout in training mode with a non-zero ratio is random; not supported');
   const y = ctx.output(0, x.dims, x.type);
-  (y.data as NumericData as Float32Array).set(x.data as NumericData as Float32Array);
-  if (ctx.hasOutput(1)) {
-    // Opset 10 on the mask is bool; before that it has the input's type.
-    const mask = ctx.output(1, x.dims, ctx.opset >= 10 ? 'bool' : x.type);
-    storeNumbers(new Float64Array(x.size).fill(1), mask);
+  const mask = ctx.hasOutput(1) ? ctx.output(1, x.dims, ctx.opset >= 10 ? 'bool' : x.type) : undefined;
+  if (!training || ratio === 0) {
+    (y.data as NumericData as Float32Array).set(x.data as NumericData as Float32Array);
+    if (mask) storeNumbers(new Float64Array(x.size).fill(1), mask);
+    return;
   }
+  if (!(ratio > 0 && ratio < 1)) throw ctx.error(`Dropout ratio must be in [0, 1), got ${ratio}`);
+  const round = x.type === 'float64' ? (v: number) => v : Math.fround;
+  const scale = round(1 / round(1 - ratio));
+  const rs = RandomState.fromSeed(ctx.attrs.has('seed') ? ctx.attrs.float('seed') : undefined);
+  const xs = numbersOf(x);
+  const ys = new Float64Array(x.size);
+  const keep = new Float64Array(x.size);
+  for (let i = 0; i < xs.length; i++) {
+    if (rs.nextDouble() < ratio) continue;
+    keep[i] = 1;
+    ys[i] = round(xs[i]! * scale);
+  }
+  storeNumbers(ys, y);
+  if (mask) storeNumbers(keep, mask);
 }
 
 function eyeLike(ctx: KernelContext): void {
