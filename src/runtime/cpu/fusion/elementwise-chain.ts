@@ -1,0 +1,274 @@
+/**
+ * Fused elementwise chains, a StepFuser for the CPU backend (see plan.ts). A run of elementwise steps
+ * where each intermediate has exactly one reader and is not a graph output (Add -> Relu; Div -> Erf ->
+ * Add -> Mul -> Mul in GELU) becomes one step that walks the data once, in blocks of BLOCK elements taken
+ * through every op in turn while they are in cache; the intermediates are never allocated. The ops are
+ * the elementwise table's own block functions (`unaryBlock`/`binaryBlock`), so results are bit-identical
+ * to the unfused steps. At run time the fused form takes float32 data whose other operands are the same
+ * shape, a scalar, or a trailing-dims vector (a bias over the last axes); anything else (other dtypes,
+ * general broadcasting) declines, and the original steps run one by one instead.
+ */
+import { DataType } from '../../../ir/dtype.js';
+import type { Node } from '../../../ir/node.js';
+import type { Value } from '../../../ir/value.js';
+import type { KernelContext } from '../../kernel.js';
+import type { DraftStep, FusionInfo, StepFuser } from '../../plan.js';
+import type { Tensor } from '../../tensor.js';
+import { BINARY, binaryBlock, UNARY, unaryBlock, type BinaryBlocks, type UnaryBlock } from '../kernels/elementwise.js';
+
+/** Elements taken through the whole chain at a time: 2 KiB of float32, well inside L1. */
+const BLOCK = 512;
+/** A trailing-dims operand shorter than this is laid out per block rather than walked in runs. */
+const SHORT_PERIOD = 64;
+
+/** Binary ops that fuse: float arithmetic (comparisons and bitwise ops change or need other types). */
+const FUSED_BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Sum', 'Mod', 'PRelu']);
+const VIEWS = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
+
+/**
+ * Whether the CPU kernel of `node` computes each output element from input elements at the same index
+ * (or from smaller broadcast inputs) and writes every output element: Note [in-place steps] in plan.ts.
+ * Variadic Sum/Max/Min over three or more inputs accumulate in the output, so they do not qualify.
+ */
+export function mayRunInPlace(node: Node): boolean {
+  if (node.domain !== '') return false;
+  const op = node.opType;
+  if (Object.hasOwn(UNARY, op)) return true;
+  if (Object.hasOwn(BINARY, op)) return node.inputs.length <= 2;
+  return op === 'Clip' || op === 'Where' || VIEWS.has(op);
+}
+
+type Op =
+  | { readonly kind: 'unary'; readonly block: UnaryBlock }
+  /** `operand`: its position among the fused step's inputs; `swap`: the operand is the left one. */
+  | { readonly kind: 'binary'; readonly blocks: BinaryBlocks; readonly operand: number; readonly swap: boolean }
+  /** Bounds from inputs (positions, -1 when absent) or, before opset 11, attributes. */
+  | { readonly kind: 'clip'; readonly lo: number; readonly hi: number; readonly loAttr: number; readonly hiAttr: number };
+
+/** How this run reads a binary operand. */
+const enum Mode {
+  Full,
+  Scalar,
+  Period,
+}
+
+function isFloatOutput(node: Node): boolean {
+  const t = node.outputs[0]?.type;
+  return t === undefined || (t.kind === 'tensor' && t.dtype === DataType.FLOAT);
+}
+
+/** The input positions that may carry the chain's value into `s`, or undefined when it does not fuse. */
+function chainPositions(s: DraftStep): readonly number[] | undefined {
+  const node = s.node;
+  if (node.domain !== '' || s.reuse !== 'never' || s.fused !== undefined || s.captures.length > 0) return undefined;
+  if (s.outputs.length !== 1 || s.outputs[0]! < 0 || !isFloatOutput(node)) return undefined;
+  const op = node.opType;
+  const row = UNARY[op];
+  if (row !== undefined) return row.bool || s.inputs.length !== 1 || s.inputs[0]! < 0 ? undefined : [0];
+  if (FUSED_BINARY.has(op)) {
+    if (s.inputs.length !== 2 || s.inputs.some((x) => x < 0)) return undefined;
+    const [a, b] = node.inputs as [Value, Value];
+    const ok = [0, 1].filter((pos) => takes(pos === 0 ? a : b, pos === 0 ? b : a));
+    return ok.length > 0 ? ok : undefined;
+  }
+  if (op === 'Clip') return s.inputs.length >= 1 && s.inputs.length <= 3 && s.inputs[0]! >= 0 ? [0] : undefined;
+  return undefined;
+}
+
+/** Static dims, when the value's type gives every one. */
+function staticDims(v: Value): readonly number[] | undefined {
+  const t = v.type;
+  if (t?.kind !== 'tensor' || t.shape === undefined) return undefined;
+  return t.shape.every((d): d is number => typeof d === 'number') ? (t.shape as number[]) : undefined;
+}
+
+/**
+ * Whether a chain carrying `main` may take `other` as an operand, as far as the types tell: `other`'s dims
+ * (leading 1s aside) must be `main`'s trailing dims (ChainRun.classify checks again at run time).
+ */
+function takes(main: Value, other: Value): boolean {
+  const m = staticDims(main);
+  const o = staticDims(other);
+  if (m === undefined || o === undefined) return true;
+  if (o.length > m.length) return false;
+  let lead = 0;
+  while (lead < o.length && o[lead] === 1) lead++;
+  for (let k = lead; k < o.length; k++) if (o[k] !== m[m.length - o.length + k]) return false;
+  return true;
+}
+
+export const fuseElementwiseChains: StepFuser = (steps, info) => {
+  const producer = new Map<number, number>();
+  steps.forEach((s, i) => s.outputs.forEach((o) => o >= 0 && producer.set(o, i)));
+  const positions = steps.map(chainPositions);
+  const next = new Array<number>(steps.length).fill(-1);
+  /** Per step: the input position its chain predecessor's value comes in at (-1: head of a chain). */
+  const via = new Array<number>(steps.length).fill(-1);
+  steps.forEach((s, i) => {
+    for (const pos of positions[i] ?? []) {
+      const slot = s.inputs[pos]!;
+      const p = producer.get(slot);
+      if (p === undefined || positions[p] === undefined || next[p]! >= 0) continue;
+      if (info.pinned.has(slot) || info.readers(slot) !== 1) continue;
+      next[p] = i;
+      via[i] = pos;
+      break;
+    }
+  });
+  // A head's chain input: input 0, unless that is a constant and input 1 is not (Sub(1, x)).
+  const headPos = (k: number): number => {
+    const s = steps[k]!;
+    const ok = positions[k]!;
+    if (ok.length === 1) return ok[0]!;
+    return info.constants.has(s.inputs[0]!) && !info.constants.has(s.inputs[1] ?? -1) ? 1 : 0;
+  };
+  const fusedAt = new Map<number, DraftStep>();
+  const member = new Set<number>();
+  steps.forEach((_, i) => {
+    if (via[i] !== -1 || next[i] === -1) return;
+    const chain: number[] = [];
+    for (let k = i; k !== -1; k = next[k]!) chain.push(k);
+    chain.forEach((k) => member.add(k));
+    const entry = chain.map((k, j) => (j === 0 ? headPos(k) : via[k]!));
+    fusedAt.set(chain[chain.length - 1]!, fuse(chain.map((k) => steps[k]!), entry, info));
+  });
+  return steps.flatMap((s, i) => (fusedAt.has(i) ? [fusedAt.get(i)!] : member.has(i) ? [] : [s]));
+};
+
+/** One step for `chain` (steps in order, `entry[k]`: the input position of step k that carries the chain). */
+function fuse(chain: readonly DraftStep[], entry: readonly number[], info: FusionInfo): DraftStep {
+  const tail = chain[chain.length - 1]!;
+  const inputs = [chain[0]!.inputs[entry[0]!]!];
+  const operand = (slot: number): number => (slot < 0 ? -1 : inputs.push(slot) - 1);
+  const ops: Op[] = chain.map((s, k) => {
+    const pos = entry[k]!;
+    const op = s.node.opType;
+    if (op === 'Clip') {
+      const old = s.opset < 11;
+      return {
+        kind: 'clip',
+        lo: old ? -1 : operand(s.inputs[1] ?? -1),
+        hi: old ? -1 : operand(s.inputs[2] ?? -1),
+        loAttr: old ? s.attrs.float('min', -Infinity) : -Infinity,
+        hiAttr: old ? s.attrs.float('max', Infinity) : Infinity,
+      };
+    }
+    const unary = unaryBlock(op, s.attrs);
+    if (unary !== undefined) return { kind: 'unary', block: unary };
+    return { kind: 'binary', blocks: binaryBlock(op, s.attrs, false)!, operand: operand(s.inputs[1 - pos]!), swap: pos === 1 };
+  });
+  const chainRun = new ChainRun(ops, inputs.length);
+  return {
+    node: tail.node,
+    label: chain.map((s) => s.label).join('+'),
+    kernel: (ctx) => {
+      throw ctx.error('a fused step runs through its FusedStep');
+    },
+    attrs: tail.attrs,
+    opset: tail.opset,
+    inputs,
+    outputs: tail.outputs,
+    captures: [],
+    reuse: 'never',
+    fused: {
+      run: (ctx) => chainRun.run(ctx),
+      parts: chain.map(info.finish),
+      internal: chain.slice(0, -1).map((s) => s.outputs[0]!),
+    },
+  };
+}
+
+/** The run-time side of a fused chain: checks this run's operands, then walks the data block by block. */
+class ChainRun {
+  private readonly modes: Mode[];
+  private readonly data: (Float32Array | undefined)[];
+  private readonly periods: number[];
+  private readonly scratch = new Float32Array(BLOCK);
+
+  constructor(
+    private readonly ops: readonly Op[],
+    inputCount: number,
+  ) {
+    this.modes = new Array<Mode>(inputCount).fill(Mode.Full);
+    this.data = new Array<Float32Array | undefined>(inputCount).fill(undefined);
+    this.periods = new Array<number>(inputCount).fill(0);
+  }
+
+  /** Runs the chain into a new output; false (nothing written) when this run's inputs do not suit it. */
+  run(ctx: KernelContext): boolean {
+    const x = ctx.input(0);
+    if (x.type !== 'float32') return false;
+    const n = x.size;
+    for (let i = 1; i < this.data.length; i++) {
+      const t = ctx.input(i);
+      if (t.type !== 'float32' || !this.classify(i, t, x.dims, n)) return false;
+    }
+    for (const op of this.ops) {
+      if (op.kind === 'clip' && ((op.lo >= 0 && this.modes[op.lo] !== Mode.Scalar) || (op.hi >= 0 && this.modes[op.hi] !== Mode.Scalar))) return false;
+    }
+    const y = ctx.output(0, x.dims, 'float32').data as Float32Array;
+    const xd = x.data as Float32Array;
+    for (let s = 0; s < n; s += BLOCK) {
+      const len = Math.min(BLOCK, n - s);
+      let src = xd;
+      for (const op of this.ops) {
+        if (op.kind === 'unary') op.block(src, s, y, s, len);
+        else if (op.kind === 'binary') this.binary(op.blocks, op.operand, op.swap, src, y, s, len);
+        else this.clip(op.lo < 0 ? op.loAttr : this.data[op.lo]![0]!, op.hi < 0 ? op.hiAttr : this.data[op.hi]![0]!, src, y, s, len);
+        src = y;
+      }
+    }
+    return true;
+  }
+
+  /** Sets how operand `i` is read: the same shape, one value, or trailing dims repeating with a period. */
+  private classify(i: number, t: Tensor, dims: readonly number[], n: number): boolean {
+    const td = t.dims;
+    if (td.length > dims.length) return false;
+    let lead = 0;
+    while (lead < td.length && td[lead] === 1) lead++;
+    for (let k = lead; k < td.length; k++) if (td[k] !== dims[dims.length - td.length + k]) return false;
+    this.data[i] = t.data as Float32Array;
+    const m = t.size;
+    this.modes[i] = m === n ? Mode.Full : m === 1 ? Mode.Scalar : Mode.Period;
+    this.periods[i] = m;
+    return true;
+  }
+
+  private binary(blocks: BinaryBlocks, i: number, swap: boolean, src: Float32Array, y: Float32Array, s: number, len: number): void {
+    const b = this.data[i]!;
+    const mode = this.modes[i];
+    if (mode === Mode.Full) {
+      if (swap) blocks.vv(b, s, src, s, y, s, len);
+      else blocks.vv(src, s, b, s, y, s, len);
+    } else if (mode === Mode.Scalar) {
+      if (swap) blocks.sv(b, 0, src, s, y, s, len);
+      else blocks.vs(src, s, b, 0, y, s, len);
+    } else {
+      const m = this.periods[i]!;
+      if (m < SHORT_PERIOD) {
+        // Lay the repeating operand out along the block, then run the block at once.
+        const sc = this.scratch;
+        for (let j = 0, k = s % m; j < len; j++) {
+          sc[j] = b[k]!;
+          if (++k === m) k = 0;
+        }
+        if (swap) blocks.vv(sc, 0, src, s, y, s, len);
+        else blocks.vv(src, s, sc, 0, y, s, len);
+        return;
+      }
+      for (let j = s, end = s + len; j < end; ) {
+        const off = j % m;
+        const run = Math.min(end - j, m - off);
+        if (swap) blocks.vv(b, off, src, j, y, j, run);
+        else blocks.vv(src, j, b, off, y, j, run);
+        j += run;
+      }
+    }
+  }
+
+  /** As the Clip kernel computes it: min(max(x, lo), hi). */
+  private clip(lo: number, hi: number, src: Float32Array, y: Float32Array, s: number, len: number): void {
+    for (let j = s, end = s + len; j < end; j++) y[j] = Math.min(Math.max(src[j]!, lo), hi);
+  }
+}
