@@ -1,8 +1,10 @@
-// 2-D convolution over NCHW float32: each image's channels are copied once into a zero-bordered plane,
-// so the gathers below never test bounds; then either im2col + gemm, or the direct depthwise loop.
+// 2-D convolution over NCHW float32: each image's channels are copied once into zero-bordered planes, so
+// no gather tests bounds; then the blocked product packs its B straight from them (blocked.ts), or the
+// direct depthwise loop below runs over them.
 
 import { alloc, copyF32 } from "./scratch";
-import { CLAMP, gemm, ROW_BIAS, storeN } from "./sgemm";
+import { convGemm, gemm } from "./blocked";
+import { CLAMP, ROW_BIAS, storeN } from "./sgemm";
 
 /** Extent of the padded input actually read along one axis. */
 @inline
@@ -21,38 +23,6 @@ function padPlanes(x: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, 
   if (w1 <= 0) return;
   for (let c = 0; c < C; c++)
     for (let h = 0; h < h1; h++) copyF32(dst + (<usize>(((c * Hp + h + pt) * Wp + pl) << 2)), x + (<usize>(((c * H + h) * W) << 2)), w1);
-}
-
-/** n floats at s, s+4*st, s+8*st, ... to d. */
-@inline
-function gatherRow(d: usize, s: usize, n: i32, st: i32): void {
-  if (st == 1) {
-    copyF32(d, s, n);
-    return;
-  }
-  let o = 0;
-  if (st == 2) {
-    for (; o + 4 <= n; o += 4) {
-      const q = s + ((<usize>o) << 3);
-      v128.store(d + ((<usize>o) << 2), v128.shuffle<f32>(v128.load(q), v128.load(q, 16), 0, 2, 4, 6));
-    }
-  }
-  for (; o < n; o++) store<f32>(d + ((<usize>o) << 2), load<f32>(s + (<usize>(o * st) << 2)));
-}
-
-/** col [C*KH*KW, OH*OW] (row-major) from padded planes xp [C, Hp, Wp]. */
-function im2col(xp: usize, C: i32, Hp: i32, Wp: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, OH: i32, OW: i32, col: usize): void {
-  let d = col;
-  const rowB = (<usize>OW) << 2;
-  for (let c = 0; c < C; c++)
-    for (let kh = 0; kh < KH; kh++)
-      for (let kw = 0; kw < KW; kw++) {
-        const s0 = xp + (<usize>(((c * Hp + kh * dh) * Wp + kw * dw) << 2));
-        for (let oh = 0; oh < OH; oh++) {
-          gatherRow(d, s0 + (<usize>((oh * sh * Wp) << 2)), OW, sw);
-          d += rowB;
-        }
-      }
 }
 
 /**
@@ -77,22 +47,23 @@ export function conv2d(
   }
   const direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pad && Hp == OH && Wp == OW;
   const xp: usize = pad ? alloc((<usize>(Cg * Hp * Wp)) << 2) : 0;
-  const col: usize = direct ? 0 : alloc((<usize>K * <usize>P) << 2);
-  if ((pad && xp == 0) || (!direct && col == 0)) return -1;
+  if (pad && xp == 0) return -1;
   const gflags = (flags & CLAMP) | (bias != 0 ? ROW_BIAS : 0);
   for (let n = 0; n < N; n++)
     for (let g = 0; g < G; g++) {
       let src = x + (<usize>((n * C + g * Cg) * H * W) << 2);
-      if (pad) {
-        padPlanes(src, Cg, H, W, pt, pl, Hp, Wp, xp);
-        src = xp;
-      }
-      if (!direct) {
-        im2col(src, Cg, Hp, Wp, KH, KW, sh, sw, dh, dw, OH, OW, col);
-        src = col;
-      }
+      const wg = w + (<usize>(g * Mg * K) << 2);
       const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
-      const rc = gemm(w + (<usize>(g * Mg * K) << 2), K, 1, src, P, yo, P, Mg, P, K, 1, gflags, bias + (<usize>(g * Mg) << 2), 0, lo, hi);
+      const bg = bias + (<usize>(g * Mg) << 2);
+      let rc: i32;
+      if (direct) rc = gemm(wg, K, 1, src, P, yo, P, Mg, P, K, 1, gflags, bg, 0, lo, hi);
+      else {
+        if (pad) {
+          padPlanes(src, Cg, H, W, pt, pl, Hp, Wp, xp);
+          src = xp;
+        }
+        rc = convGemm(wg, src, Hp, Wp, KH, KW, sh, sw, dh, dw, OW, yo, Mg, P, K, gflags, bg, lo, hi);
+      }
       if (rc < 0) return rc;
     }
   return 0;

@@ -1,5 +1,6 @@
 // The WebAssembly SIMD kernels of the CPU backend (AssemblyScript, compiled by scripts/build-wasm.mjs into
 // ../kernels.wasm.ts). Pointers are byte offsets into this module's memory, sizes are element counts.
 export { alloc, reset, zero } from "./scratch";
-export { gemm, packB, sgemm, transpose } from "./sgemm";
+export { packB, sgemm, transpose } from "./sgemm";
+export { convGemm, gemm } from "./blocked";
 export { conv2d, depthwise2d } from "./conv";

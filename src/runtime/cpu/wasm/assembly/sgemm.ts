@@ -4,8 +4,6 @@
 // read as whole vectors even where fewer than 8 columns are left; the extra lanes hold whatever follows
 // in memory (the next row, or the allocator's slack), are computed independently and are never stored.
 
-import { alloc, mark, release } from "./scratch";
-
 /** Add the existing C (the caller prefilled it, e.g. with beta*C) to alpha*A·B. */
 export const ACCUMULATE: i32 = 1;
 /** Add rowBias[i] to row i. */
@@ -169,25 +167,4 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
     const s = src + (<usize>(i * cols)) * 4;
     for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>(j * rows + i)) * 4, load<f32>(s + (<usize>j) * 4));
   }
-}
-
-/** B larger than this (bytes) is packed first when several row tiles will reuse each panel. */
-const PACK_BYTES: i32 = 32 << 10;
-
-/** `sgemm`, packing B first where streaming its panels pays; returns -1 when scratch memory runs out. */
-export function gemm(
-  a: usize, aRow: i32, aK: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32,
-  alpha: f32, flags: i32, rowBias: usize, colBias: usize, lo: f32, hi: f32,
-): i32 {
-  const top = mark();
-  if ((flags & PACKED_B) == 0 && m > 4 && k * ldb * 4 > PACK_BYTES) {
-    const pb = alloc((<usize>k) * (<usize>((n + 7) & ~7)) * 4);
-    if (pb == 0) return -1;
-    packB(b, ldb, k, n, pb);
-    b = pb;
-    flags |= PACKED_B;
-  }
-  sgemm(a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi);
-  release(top);
-  return 0;
 }

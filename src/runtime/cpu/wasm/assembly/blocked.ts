@@ -1,0 +1,174 @@
+// The cache-blocked product: B is packed block by block (KC rows x NC columns) into 8-column panels that
+// sgemm streams sequentially, over row blocks of MC. A convolution packs its B straight from the padded
+// input planes (an implicit im2col: the column matrix never exists whole).
+
+import { alloc, mark, release } from "./scratch";
+import { ACCUMULATE, CLAMP, COL_BIAS, PACKED_B, ROW_BIAS, sgemm } from "./sgemm";
+
+const KC: i32 = 256;
+const NC: i32 = 512;
+const MC: i32 = 96;
+/** Products whose B is at most this many floats, or with at most 4 rows, read B in place (no packing). */
+const DIRECT_B: i32 = 8192;
+
+/** B[k0 .. k0+kc, j0 .. j0+nc] of a row-major B (row stride ldb) as panels at dst, zero past column n. */
+function packRows(b: usize, ldb: i32, k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const ldbB = (<usize>ldb) << 2;
+  const kcB = (<usize>kc) << 5;
+  for (let q = 0; q < nc; q += 8) {
+    const w = min(8, nc - q);
+    let s = b + (<usize>k0) * ldbB + ((<usize>(j0 + q)) << 2);
+    let d = dst + (<usize>(q >> 3)) * kcB;
+    if (w == 8) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        s += ldbB;
+        d += 32;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, f32x4.splat(0));
+        v128.store(d, f32x4.splat(0), 16);
+        for (let j = 0; j < w; j++) store<f32>(d + ((<usize>j) << 2), load<f32>(s + ((<usize>j) << 2)));
+        s += ldbB;
+        d += 32;
+      }
+    }
+  }
+}
+
+// The convolution whose B `packConv` reads, set by `convGemm`: padded planes [C, Hp, Wp], the kernel
+// window and the output row length. Row k of B is input channel k / (KH*KW) at tap k % (KH*KW); column p
+// is output position p.
+let cx: usize = 0;
+let cHp: i32 = 0;
+let cWp: i32 = 0;
+let cKH: i32 = 0;
+let cKW: i32 = 0;
+let csh: i32 = 0;
+let csw: i32 = 0;
+let cdh: i32 = 0;
+let cdw: i32 = 0;
+let cOW: i32 = 0;
+/** NC int offsets: output position j0 + q starts at padded offset colOff[q] (in floats). */
+let colOff: usize = 0;
+
+/** Like packRows, for the implicit column matrix of the convolution set up by convGemm. */
+function packConv(k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  for (let q = 0; q < nc; q++) {
+    const p = j0 + q;
+    const oh = p / cOW;
+    const ow = p - oh * cOW;
+    store<i32>(colOff + ((<usize>q) << 2), oh * csh * cWp + ow * csw);
+  }
+  const KK = cKH * cKW;
+  let c = k0 / KK;
+  let kh = (k0 - c * KK) / cKW;
+  let kw = k0 - c * KK - kh * cKW;
+  const kcB = (<usize>kc) << 5;
+  for (let kk = 0; kk < kc; kk++) {
+    const row = cx + ((<usize>((c * cHp + kh * cdh) * cWp + kw * cdw)) << 2);
+    let d = dst + ((<usize>kk) << 5);
+    for (let q = 0; q < nc; q += 8) {
+      const o = colOff + ((<usize>q) << 2);
+      const o0 = load<i32>(o);
+      const span = q + 8 <= nc ? load<i32>(o, 28) - o0 : -1;
+      const s = row + ((<usize>o0) << 2);
+      if (span == 7) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+      } else if (span == 14) {
+        v128.store(d, v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
+        v128.store(d, v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
+      } else {
+        const w = min(8, nc - q);
+        v128.store(d, f32x4.splat(0));
+        v128.store(d, f32x4.splat(0), 16);
+        for (let j = 0; j < w; j++) store<f32>(d + ((<usize>j) << 2), load<f32>(row + ((<usize>load<i32>(o + ((<usize>j) << 2))) << 2)));
+      }
+      d += kcB;
+    }
+    if (++kw == cKW) {
+      kw = 0;
+      if (++kh == cKH) {
+        kh = 0;
+        c++;
+      }
+    }
+  }
+}
+
+/** The blocked driver over a row-major B (conv false) or the convolution set up by convGemm (conv true). */
+@inline
+function blocked(
+  conv: bool, a: usize, aRow: i32, aK: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32,
+  alpha: f32, flags: i32, rowBias: usize, colBias: usize, lo: f32, hi: f32,
+): i32 {
+  const top = mark();
+  const ncMax = min(n, NC);
+  const pb = alloc((<usize>min(k, KC)) * (<usize>((ncMax + 7) & ~7)) << 2);
+  if (pb == 0) return -1;
+  if (conv) {
+    colOff = alloc((<usize>ncMax) << 2);
+    if (colOff == 0) return -1;
+  }
+  const aRowB = (<usize>aRow) << 2;
+  const aKB = (<usize>aK) << 2;
+  const ldcB = (<usize>ldc) << 2;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = min(KC, k - k0);
+    // alpha applies to each block's partial product; bias and clamp once, after the last block.
+    const fl = (k0 == 0 ? flags & ACCUMULATE : ACCUMULATE) | (k0 + kc >= k ? flags & (ROW_BIAS | COL_BIAS | CLAMP) : 0) | PACKED_B;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const nc = min(NC, n - j0);
+      if (conv) packConv(k0, kc, j0, nc, pb);
+      else packRows(b, ldb, k0, kc, j0, nc, pb);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        sgemm(
+          a + (<usize>i0) * aRowB + (<usize>k0) * aKB, aRow, aK, pb, 8, c + (<usize>i0) * ldcB + ((<usize>j0) << 2), ldc, mc, nc, kc,
+          alpha, fl, rowBias + ((<usize>i0) << 2), colBias + ((<usize>j0) << 2), lo, hi,
+        );
+      }
+    }
+  }
+  release(top);
+  return 0;
+}
+
+/**
+ * sgemm's product for any size: small ones read B in place, larger ones run blocked over packed panels.
+ * Returns -1 when scratch memory runs out.
+ */
+export function gemm(
+  a: usize, aRow: i32, aK: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32,
+  alpha: f32, flags: i32, rowBias: usize, colBias: usize, lo: f32, hi: f32,
+): i32 {
+  if ((flags & PACKED_B) != 0 || m <= 4 || k * n <= DIRECT_B) {
+    sgemm(a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi);
+    return 0;
+  }
+  return blocked(false, a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi);
+}
+
+/**
+ * C [m x OH*OW] = A [m x C*KH*KW] · the column matrix of padded planes x [C, Hp, Wp] (never built whole),
+ * with sgemm's epilogue flags. Returns -1 when scratch memory runs out.
+ */
+export function convGemm(
+  a: usize, x: usize, Hp: i32, Wp: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, OW: i32,
+  c: usize, m: i32, n: i32, k: i32, flags: i32, rowBias: usize, lo: f32, hi: f32,
+): i32 {
+  cx = x;
+  cHp = Hp;
+  cWp = Wp;
+  cKH = KH;
+  cKW = KW;
+  csh = sh;
+  csw = sw;
+  cdh = dh;
+  cdw = dw;
+  cOW = OW;
+  return blocked(true, a, k, 1, 0, 0, c, n, m, n, k, 1, flags, rowBias, 0, lo, hi);
+}
