@@ -9,9 +9,13 @@
  * self-contained: it may use its parameters and globals (Math) only. Where code generation is not allowed
  * (a Content-Security-Policy without 'unsafe-eval') the original is returned: same results, slower.
  */
+let copies = 0;
+
 export function specialised<F extends (...args: never[]) => unknown>(loop: F): F {
   try {
-    const copy: unknown = new Function(`return (${loop.toString()});`)();
+    // The comment makes each copy's source unique: V8 caches compilations by source text, and a cached
+    // copy would share the original's feedback again.
+    const copy: unknown = new Function(`return (${loop.toString()}); // copy ${++copies}`)();
     if (typeof copy === 'function') return copy as F;
   } catch {
     // Code generation is forbidden here: every row shares `loop` (see the note above).

@@ -1,7 +1,10 @@
-/** Clip, BatchNormalization (inference), LayerNormalization, GlobalAveragePool, GlobalMaxPool. */
+/** Clip, BatchNormalization (batch-norm.ts), LayerNormalization, GlobalAveragePool, GlobalMaxPool. */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
-import { isBigType, sizeOf } from '../../../tensor.js';
-import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { isBigType } from '../../../tensor.js';
+import { isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { batchNorm } from './batch-norm.js';
+
+type Out = { [i: number]: number };
 
 function clip(ctx: KernelContext): void {
   const x = ctx.input(0);
@@ -30,26 +33,16 @@ function clip(ctx: KernelContext): void {
     }
     return;
   }
-  const xs = numbersOf(x);
-  const ys = scratchFor(x.type, x.size);
-  for (let i = 0; i < x.size; i++) ys[i] = Math.min(Math.max(xs[i]!, lo), hi);
-  storeNumbers(ys, out);
-}
-
-function batchNorm(ctx: KernelContext): void {
-  if (ctx.attrs.int('training_mode', 0) !== 0) throw ctx.error('BatchNormalization training_mode is not supported yet');
-  const x = ctx.input(0);
-  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => numbersOf(ctx.input(i)));
-  const eps = ctx.attrs.float('epsilon', 1e-5);
-  const c = x.dims[1] ?? 1;
-  const inner = sizeOf(x.dims.slice(2));
-  const xs = numbersOf(x);
-  const ys = scratchFor(x.type, x.size);
-  for (let i = 0; i < x.size; i++) {
-    const ch = Math.floor(i / inner) % c;
-    ys[i] = ((xs[i]! - mean![ch]!) / Math.sqrt(variance![ch]! + eps)) * scale![ch]! + bias![ch]!;
+  const direct = isNumberStorage(x.type);
+  const xs = direct ? (x.data as ArrayLike<number>) : numbersOf(x);
+  const ys = direct ? (out.data as Out) : scratchFor(x.type, x.size);
+  // NaN stays NaN; with min > max every element becomes max (the spec's rule).
+  for (let i = 0, n = x.size; i < n; i++) {
+    const v = xs[i]!;
+    const a = v < lo ? lo : v;
+    ys[i] = a > hi ? hi : a;
   }
-  storeNumbers(ys, ctx.output(0, x.dims, x.type));
+  if (!direct) storeNumbers(ys as ArrayLike<number>, out);
 }
 
 function layerNorm(ctx: KernelContext): void {
@@ -58,49 +51,72 @@ function layerNorm(ctx: KernelContext): void {
   let axis = ctx.attrs.int('axis', -1);
   if (axis < 0) axis += r;
   const eps = ctx.attrs.float('epsilon', 1e-5);
-  const outer = sizeOf(x.dims.slice(0, axis));
-  const n = sizeOf(x.dims.slice(axis));
+  let outer = 1;
+  for (let i = 0; i < axis; i++) outer *= x.dims[i]!;
+  const n = outer === 0 ? 0 : x.size / outer;
   const scaleT = ctx.input(1);
   const biasT = ctx.optionalInput(2);
   const scale = numbersOf(scaleT);
   const bias = biasT ? numbersOf(biasT) : undefined;
   const sn = scaleT.size;
   const bn = biasT?.size ?? 1;
-  const xs = numbersOf(x);
-  const ys = scratchFor(x.type, x.size);
-  const statDims = x.dims.map((d, i) => (i < axis ? d : 1));
-  const means = new Float64Array(outer);
-  const inv = new Float64Array(outer);
-  for (let o = 0; o < outer; o++) {
+  const wantStats = ctx.hasOutput(1) || ctx.hasOutput(2);
+  const means = wantStats ? new Float64Array(outer) : undefined;
+  const inv = wantStats ? new Float64Array(outer) : undefined;
+  const direct = isNumberStorage(x.type);
+  const xs = direct ? (x.data as ArrayLike<number>) : numbersOf(x);
+  const y = ctx.output(0, x.dims, x.type);
+  const ys = direct ? (y.data as Out) : scratchFor(x.type, x.size);
+  const full = sn === n && (bias === undefined || bn === n);
+  for (let o = 0, at = 0; o < outer; o++, at += n) {
     let s = 0;
-    for (let i = 0; i < n; i++) s += xs[o * n + i]!;
+    for (let i = 0; i < n; i++) s += xs[at + i]!;
     const m = s / n;
     let v = 0;
-    for (let i = 0; i < n; i++) v += (xs[o * n + i]! - m) ** 2;
+    for (let i = 0; i < n; i++) {
+      const d = xs[at + i]! - m;
+      v += d * d;
+    }
     const is = 1 / Math.sqrt(v / n + eps);
-    means[o] = m;
-    inv[o] = is;
-    for (let i = 0; i < n; i++) ys[o * n + i] = (xs[o * n + i]! - m) * is * scale[i % sn]! + (bias ? bias[i % bn]! : 0);
+    if (means && inv) (means[o] = m), (inv[o] = is);
+    if (full && bias) for (let i = 0; i < n; i++) ys[at + i] = (xs[at + i]! - m) * is * scale[i]! + bias[i]!;
+    else if (full) for (let i = 0; i < n; i++) ys[at + i] = (xs[at + i]! - m) * is * scale[i]!;
+    else for (let i = 0; i < n; i++) ys[at + i] = (xs[at + i]! - m) * is * scale[i % sn]! + (bias ? bias[i % bn]! : 0);
   }
-  storeNumbers(ys, ctx.output(0, x.dims, x.type));
+  if (!direct) storeNumbers(ys as ArrayLike<number>, y);
+  if (!means || !inv) return;
+  const statDims = x.dims.map((d, i) => (i < axis ? d : 1));
   const stashType = ctx.attrs.int('stash_type', 1) === 1 ? 'float32' : x.type;
-  if (ctx.hasOutput(1)) storeNumbers(Float32Array.from(means), ctx.output(1, statDims, stashType));
-  if (ctx.hasOutput(2)) storeNumbers(Float32Array.from(inv), ctx.output(2, statDims, stashType));
+  if (ctx.hasOutput(1)) storeNumbers(means, ctx.output(1, statDims, stashType));
+  if (ctx.hasOutput(2)) storeNumbers(inv, ctx.output(2, statDims, stashType));
 }
 
 function globalPool(max: boolean) {
   return (ctx: KernelContext): void => {
     const x = ctx.input(0);
     const outer = (x.dims[0] ?? 1) * (x.dims[1] ?? 1);
-    const inner = sizeOf(x.dims.slice(2));
-    const xs = numbersOf(x);
-    const ys = scratchFor(x.type, outer);
-    for (let o = 0; o < outer; o++) {
-      let acc = max ? -Infinity : 0;
-      for (let i = 0; i < inner; i++) acc = max ? Math.max(acc, xs[o * inner + i]!) : acc + xs[o * inner + i]!;
-      ys[o] = max ? acc : acc / inner;
+    let inner = 1;
+    for (let i = 2; i < x.dims.length; i++) inner *= x.dims[i]!;
+    const direct = isNumberStorage(x.type);
+    const xs = direct ? (x.data as ArrayLike<number>) : numbersOf(x);
+    const y = ctx.output(0, x.dims.map((d, i) => (i < 2 ? d : 1)), x.type);
+    const ys = direct ? (y.data as Out) : scratchFor(x.type, outer);
+    for (let o = 0, at = 0; o < outer; o++, at += inner) {
+      if (max) {
+        let acc = -Infinity;
+        for (let i = 0; i < inner; i++) {
+          const v = xs[at + i]!;
+          if (v > acc || v !== v) acc = v;
+          if (acc !== acc) break;
+        }
+        ys[o] = acc;
+      } else {
+        let acc = 0;
+        for (let i = 0; i < inner; i++) acc += xs[at + i]!;
+        ys[o] = acc / inner;
+      }
     }
-    storeNumbers(ys, ctx.output(0, x.dims.map((d, i) => (i < 2 ? d : 1)), x.type));
+    if (!direct) storeNumbers(ys as ArrayLike<number>, y);
   };
 }
 

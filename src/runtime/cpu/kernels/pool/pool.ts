@@ -1,80 +1,196 @@
 /**
  * MaxPool (with its Indices output, storage_order 0 or 1), AveragePool (count_include_pad) and LpPool over
- * NCHW tensors of any spatial rank, with pads, strides, dilations, auto_pad and ceil_mode. Windows are read
- * through the tap table shared with Conv.
+ * NCHW tensors of any spatial rank, with pads, strides, dilations, auto_pad and ceil_mode.
+ *
+ * MaxPool and AveragePool over one or two spatial dims (the common case) walk each window directly: the
+ * kernel taps that fall inside the input are a range per output row and a range per output column
+ * (`spans`, memoised per shape), so the inner loops do no bounds checks. Other ranks, LpPool and MaxPool's
+ * Indices read windows through the tap table shared with Conv (memoised per shape too).
  */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
-import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
 import { product, windowOf, type Window } from '../conv/geometry.js';
 import { increment, tapTable } from '../conv/taps.js';
 
 type Kind = 'max' | 'average' | 'lp';
+type Out = { [i: number]: number };
 
 function pool(kind: Kind) {
   return (ctx: KernelContext): void => {
     const X = ctx.input(0);
     if (X.dims.length < 3) throw ctx.error(`${ctx.opType} needs an input of rank >= 3`);
     if (X.type === 'string' || X.type === 'bool' || X.type === 'int64' || X.type === 'uint64') throw ctx.error(`${ctx.opType} of ${X.type} is not supported`);
-    const inDims = X.dims.slice(2);
-    const kernel = ctx.attrs.ints('kernel_shape');
-    const win = windowOf(ctx, inDims, kernel, ctx.attrs.int('ceil_mode', 0) !== 0);
-    const planes = X.dims[0]! * X.dims[1]!;
-    const inSize = product(inDims);
-    const outSize = product(win.outDims);
-    const K = product(kernel);
-    const taps = tapTable(win.outDims, kernel, win.strides, win.dilations, win.pads, inDims);
-    const x = numbersOf(X);
-    const y = scratchFor(X.type, planes * outSize);
+    const key = X.dims.join(',');
+    const win = ctx.memo(`win:${key}`, () => windowOf(ctx, X.dims.slice(2), ctx.attrs.ints('kernel_shape'), ctx.attrs.int('ceil_mode', 0) !== 0));
     const outDims = [X.dims[0]!, X.dims[1]!, ...win.outDims];
-    if (kind === 'max') {
-      const wantIdx = ctx.hasOutput(1);
-      const idx = wantIdx ? new BigInt64Array(planes * outSize) : undefined;
-      const toIndex = indexMap(ctx, inDims);
-      for (let pl = 0; pl < planes; pl++) {
-        const xo = pl * inSize;
-        const yo = pl * outSize;
-        for (let p = 0; p < outSize; p++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let kp = 0; kp < K; kp++) {
-            const i = taps[kp * outSize + p]!;
-            if (i >= 0 && (at < 0 || x[xo + i]! > best)) {
-              best = x[xo + i]!;
-              at = i;
-            }
-          }
-          y[yo + p] = best;
-          if (idx) idx[yo + p] = BigInt(xo + toIndex(Math.max(at, 0)));
-        }
-      }
-      storeNumbers(y, ctx.output(0, outDims, X.type));
-      if (idx) (ctx.output(1, outDims, 'int64').data as BigInt64Array).set(idx);
-      return;
-    }
-    const p = kind === 'lp' ? ctx.attrs.float('p', 2) : 1;
-    const counts = kind === 'average' && ctx.attrs.int('count_include_pad', 0) !== 0 ? paddedCounts(win) : undefined;
-    for (let pl = 0; pl < planes; pl++) {
-      const xo = pl * inSize;
-      const yo = pl * outSize;
-      for (let q = 0; q < outSize; q++) {
-        let s = 0;
-        let n = 0;
-        for (let kp = 0; kp < K; kp++) {
-          const i = taps[kp * outSize + q]!;
-          if (i < 0) continue;
-          const v = x[xo + i]!;
-          s += kind === 'lp' ? Math.abs(v) ** p : v;
-          n++;
-        }
-        y[yo + q] = kind === 'lp' ? s ** (1 / p) : s / (counts ? counts[q]! : n);
+    const wantIdx = kind === 'max' && ctx.hasOutput(1);
+    const direct = isNumberStorage(X.type);
+    const x = direct ? (X.data as ArrayLike<number>) : numbersOf(X);
+    const Y = ctx.output(0, outDims, X.type);
+    const y = direct ? (Y.data as Out) : scratchFor(X.type, Y.size);
+    const planes = X.dims[0]! * X.dims[1]!;
+    const r = win.inDims.length;
+    if (kind !== 'lp' && !wantIdx && r <= 2) {
+      const s = ctx.memo(`spans:${key}`, () => spansOf(win));
+      const counts = kind === 'average' && ctx.attrs.int('count_include_pad', 0) !== 0 ? ctx.memo(`counts:${key}`, () => paddedCounts(win)) : undefined;
+      if (kind === 'max') maxPool2d(x, y, planes, s);
+      else averagePool2d(x, y, planes, s, counts);
+    } else {
+      const taps = ctx.memo(`taps:${key}`, () => tapTable(win.outDims, win.kernel, win.strides, win.dilations, win.pads, win.inDims));
+      if (kind === 'max') {
+        const idx = wantIdx ? (ctx.output(1, outDims, 'int64').data as BigInt64Array) : undefined;
+        maxPoolTaps(x, y, idx, planes, win, taps, indexMap(ctx, win.inDims));
+      } else {
+        const p = kind === 'lp' ? ctx.attrs.float('p', 2) : 1;
+        const counts = kind === 'average' && ctx.attrs.int('count_include_pad', 0) !== 0 ? ctx.memo(`counts:${key}`, () => paddedCounts(win)) : undefined;
+        sumPoolTaps(kind, x, y, planes, win, taps, p, counts);
       }
     }
-    storeNumbers(y, ctx.output(0, outDims, X.type));
+    if (!direct) storeNumbers(y as ArrayLike<number>, Y);
   };
 }
 
+/**
+ * A window over [H, W] (one spatial dim is W with H = 1): per output row oh, the kernel rows that land
+ * inside the input are i in [h0[oh], h1[oh]), at input row hb[oh] + i * dh; columns likewise.
+ */
+interface Spans {
+  H: number;
+  W: number;
+  OH: number;
+  OW: number;
+  dh: number;
+  dw: number;
+  h0: Int32Array;
+  h1: Int32Array;
+  hb: Int32Array;
+  w0: Int32Array;
+  w1: Int32Array;
+  wb: Int32Array;
+}
+
+function span(n: number, out: number, k: number, stride: number, dil: number, pad: number): [Int32Array, Int32Array, Int32Array] {
+  const k0 = new Int32Array(out);
+  const k1 = new Int32Array(out);
+  const base = new Int32Array(out);
+  for (let o = 0; o < out; o++) {
+    const b = o * stride - pad;
+    let lo = 0;
+    while (lo < k && b + lo * dil < 0) lo++;
+    let hi = k;
+    while (hi > lo && b + (hi - 1) * dil >= n) hi--;
+    k0[o] = lo;
+    k1[o] = hi;
+    base[o] = b;
+  }
+  return [k0, k1, base];
+}
+
+function spansOf(win: Window): Spans {
+  const two = win.inDims.length === 2;
+  const d = (a: readonly number[], dflt: number): [number, number] => (two ? [a[0]!, a[1]!] : [dflt, a[0]!]);
+  const [H, W] = d(win.inDims, 1);
+  const [OH, OW] = d(win.outDims, 1);
+  const [kh, kw] = d(win.kernel, 1);
+  const [sh, sw] = d(win.strides, 1);
+  const [dh, dw] = d(win.dilations, 1);
+  const [ph, pw] = two ? [win.pads[0]!, win.pads[1]!] : [0, win.pads[0]!];
+  const [h0, h1, hb] = span(H, OH, kh, sh, dh, ph);
+  const [w0, w1, wb] = span(W, OW, kw, sw, dw, pw);
+  return { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb };
+}
+
+function maxPool2d(x: ArrayLike<number>, y: Out, planes: number, s: Spans): void {
+  const { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb } = s;
+  const rs = dh * W;
+  for (let pl = 0, xo = 0, yo = 0; pl < planes; pl++, xo += H * W) {
+    for (let oh = 0; oh < OH; oh++) {
+      // Flat offsets of the first and past-the-last valid kernel rows; columns likewise, within a row.
+      const r0 = xo + (hb[oh]! + h0[oh]! * dh) * W;
+      const r1 = xo + (hb[oh]! + h1[oh]! * dh) * W;
+      for (let ow = 0; ow < OW; ow++, yo++) {
+        const c0 = wb[ow]! + w0[ow]! * dw;
+        const c1 = wb[ow]! + w1[ow]! * dw;
+        // The first tap seeds the maximum, so a NaN there stays (as with the tap-table path).
+        let best = c0 < c1 && r0 < r1 ? x[r0 + c0]! : -Infinity;
+        for (let r = r0; r < r1; r += rs) {
+          for (let c = r + c0, e = r + c1; c < e; c += dw) {
+            const v = x[c]!;
+            if (v > best) best = v;
+          }
+        }
+        y[yo] = best;
+      }
+    }
+  }
+}
+
+function averagePool2d(x: ArrayLike<number>, y: Out, planes: number, s: Spans, counts: Float64Array | undefined): void {
+  const { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb } = s;
+  const rs = dh * W;
+  for (let pl = 0, xo = 0, yo = 0; pl < planes; pl++, xo += H * W) {
+    for (let oh = 0, q = 0; oh < OH; oh++) {
+      const r0 = xo + (hb[oh]! + h0[oh]! * dh) * W;
+      const r1 = xo + (hb[oh]! + h1[oh]! * dh) * W;
+      const rows = h1[oh]! - h0[oh]!;
+      for (let ow = 0; ow < OW; ow++, yo++, q++) {
+        const c0 = wb[ow]! + w0[ow]! * dw;
+        const c1 = wb[ow]! + w1[ow]! * dw;
+        let sum = 0;
+        for (let r = r0; r < r1; r += rs) for (let c = r + c0, e = r + c1; c < e; c += dw) sum += x[c]!;
+        y[yo] = sum / (counts ? counts[q]! : rows * (w1[ow]! - w0[ow]!));
+      }
+    }
+  }
+}
+
+function maxPoolTaps(x: ArrayLike<number>, y: Out, idx: BigInt64Array | undefined, planes: number, win: Window, taps: Int32Array, toIndex: (i: number) => number): void {
+  const inSize = product(win.inDims);
+  const outSize = product(win.outDims);
+  const K = product(win.kernel);
+  for (let pl = 0; pl < planes; pl++) {
+    const xo = pl * inSize;
+    const yo = pl * outSize;
+    for (let p = 0; p < outSize; p++) {
+      let best = -Infinity;
+      let at = -1;
+      for (let kp = 0; kp < K; kp++) {
+        const i = taps[kp * outSize + p]!;
+        if (i >= 0 && (at < 0 || x[xo + i]! > best)) {
+          best = x[xo + i]!;
+          at = i;
+        }
+      }
+      y[yo + p] = best;
+      if (idx) idx[yo + p] = BigInt(xo + toIndex(Math.max(at, 0)));
+    }
+  }
+}
+
+function sumPoolTaps(kind: Kind, x: ArrayLike<number>, y: Out, planes: number, win: Window, taps: Int32Array, p: number, counts: Float64Array | undefined): void {
+  const inSize = product(win.inDims);
+  const outSize = product(win.outDims);
+  const K = product(win.kernel);
+  for (let pl = 0; pl < planes; pl++) {
+    const xo = pl * inSize;
+    const yo = pl * outSize;
+    for (let q = 0; q < outSize; q++) {
+      let s = 0;
+      let n = 0;
+      for (let kp = 0; kp < K; kp++) {
+        const i = taps[kp * outSize + q]!;
+        if (i < 0) continue;
+        const v = x[xo + i]!;
+        s += kind === 'lp' ? Math.abs(v) ** p : v;
+        n++;
+      }
+      y[yo + q] = kind === 'lp' ? s ** (1 / p) : s / (counts ? counts[q]! : n);
+    }
+  }
+}
+
 /** Spatial row-major index -> the Indices output's form (storage_order 1 counts column-major). */
-function indexMap(ctx: KernelContext, inDims: number[]): (i: number) => number {
+function indexMap(ctx: KernelContext, inDims: readonly number[]): (i: number) => number {
   if (ctx.attrs.int('storage_order', 0) === 0) return (i) => i;
   return (i) => {
     let out = 0;

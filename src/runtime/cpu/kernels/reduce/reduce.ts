@@ -5,7 +5,8 @@
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isBigType, sizeOf, type Tensor } from '../../../tensor.js';
 import { stridesOf } from '../../broadcast.js';
-import { intsOf, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { intsOf, isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { perRow } from '../../specialise.js';
 
 interface ReduceRow {
   init: number;
@@ -66,6 +67,49 @@ export function offsets(dims: readonly number[], steps: readonly number[]): Int3
   return out;
 }
 
+type Step = (acc: number, x: number) => number;
+type Out = { [i: number]: number };
+
+// Copied per row (Note [Specialised loop copies] in ../../specialise.ts): keep them self-contained.
+/** Output o reduces `xs[outer[o] + inner[i]]` over i. */
+function reduceGather(init: number, step: Step, xs: ArrayLike<number>, outer: Int32Array, inner: Int32Array, acc: Out): void {
+  const count = inner.length;
+  for (let o = 0; o < outer.length; o++) {
+    const b = outer[o]!;
+    let a = init;
+    for (let i = 0; i < count; i++) a = step(a, xs[b + inner[i]!]!);
+    acc[o] = a;
+  }
+}
+/** Output o reduces the contiguous run `xs[o * count ..]` (the reduced axes are the trailing ones). */
+function reduceRuns(init: number, step: Step, xs: ArrayLike<number>, outputs: number, count: number, acc: Out): void {
+  for (let o = 0, b = 0; o < outputs; o++, b += count) {
+    let a = init;
+    for (let i = 0; i < count; i++) a = step(a, xs[b + i]!);
+    acc[o] = a;
+  }
+}
+const gatherLoop = perRow<ReduceRow, typeof reduceGather>(reduceGather);
+const runsLoop = perRow<ReduceRow, typeof reduceRuns>(reduceRuns);
+
+interface Plan {
+  outDims: number[];
+  /** Set when the reduced axes are not a trailing block. */
+  outer?: Int32Array;
+  inner?: Int32Array;
+  count: number;
+}
+
+function planOf(dims: readonly number[], axes: readonly number[]): Plan {
+  const p = reducePlan(dims, axes);
+  const count = sizeOf(p.redDims);
+  // Trailing: every reduced axis comes after every kept axis of size > 1.
+  const firstRed = dims.findIndex((d, i) => axes.includes(i) && d !== 1);
+  const trailing = firstRed < 0 || dims.every((d, i) => i < firstRed || d === 1 || axes.includes(i));
+  if (trailing) return { outDims: p.outDims, count };
+  return { outDims: p.outDims, outer: offsets(p.outDims, p.keptSteps), inner: offsets(p.redDims, p.redSteps), count };
+}
+
 function reduceAxes(ctx: KernelContext, x: Tensor, fromInput: boolean): number[] | undefined {
   const r = x.dims.length;
   let axes: number[] | undefined;
@@ -90,13 +134,13 @@ function reduceKernel(op: string, row: ReduceRow) {
       (out.data as Float32Array).set(x.data as Float32Array);
       return;
     }
-    const p = reducePlan(x.dims, axes);
+    const p = ctx.memo(`r:${x.dims.join(',')}:${axes.join(',')}`, () => planOf(x.dims, axes));
     const outDims = keep ? x.dims.map((d, i) => (axes.includes(i) ? 1 : d)) : p.outDims;
     const out = ctx.output(0, outDims, x.type);
-    const outer = offsets(p.outDims, p.keptSteps);
-    const inner = offsets(p.redDims, p.redSteps);
-    const count = inner.length;
+    const count = p.count;
     if (isBigType(x.type) && (op === 'ReduceSum' || op === 'ReduceProd' || op === 'ReduceMax' || op === 'ReduceMin')) {
+      const outer = p.outer ?? Int32Array.from({ length: out.size }, (_, o) => o * count);
+      const inner = p.inner ?? Int32Array.from({ length: count }, (_, i) => i);
       const xs = x.data as BigInt64Array;
       const ys = out.data as BigInt64Array;
       for (let o = 0; o < outer.length; o++) {
@@ -109,14 +153,14 @@ function reduceKernel(op: string, row: ReduceRow) {
       }
       return;
     }
-    const xs = numbersOf(x);
-    const vals = scratchFor(x.type, outer.length);
-    for (let o = 0; o < outer.length; o++) {
-      let acc = row.init;
-      for (let i = 0; i < count; i++) acc = row.step(acc, xs[outer[o]! + inner[i]!]!);
-      vals[o] = row.finish ? row.finish(acc, count) : acc;
-    }
-    storeNumbers(vals, out);
+    const xs = isNumberStorage(x.type) ? (x.data as ArrayLike<number>) : numbersOf(x);
+    const outputs = out.size;
+    // Accumulate in double, then finish and store in the output's type.
+    const acc = new Float64Array(outputs);
+    if (p.outer && p.inner) gatherLoop(row)(row.init, row.step, xs, p.outer, p.inner, acc);
+    else runsLoop(row)(row.init, row.step, xs, outputs, count, acc);
+    if (row.finish) for (let o = 0; o < outputs; o++) acc[o] = row.finish(acc[o]!, count);
+    storeNumbers(acc, out);
   };
 }
 
