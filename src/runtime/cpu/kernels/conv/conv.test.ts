@@ -15,6 +15,7 @@ import { tensorType } from '../../../../ir/types.js';
 import { Session } from '../../../session.js';
 import { Tensor } from '../../../tensor.js';
 import { attr } from '../../../test-models.js';
+import { floatArrayToHalf } from '../../float16.js';
 import { setWasmEnabled } from '../../wasm/instance.js';
 
 interface Case {
@@ -35,6 +36,18 @@ function rand(n: number, seed: number): number[] {
   });
 }
 const f32 = (dims: number[], seed: number): Tensor => new Tensor('float32', Float32Array.from(rand(dims.reduce((a, b) => a * b, 1), seed)), dims);
+const f16 = (dims: number[], seed: number): Tensor => {
+  const v = rand(dims.reduce((a, b) => a * b, 1), seed);
+  return new Tensor('float16', floatArrayToHalf(v, new Uint16Array(v.length)), dims);
+};
+
+/** An IEEE half's bits as a number (independent of our float16 module). */
+function halfBits(h: number): number {
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  const v = e === 0 ? f * 2 ** -24 : e === 31 ? (f ? NaN : Infinity) : (1 + f / 1024) * 2 ** (e - 15);
+  return h & 0x8000 ? -v : v;
+}
 
 const CASES: Case[] = [
   { name: 'conv 2d plain', op: 'Conv', inputs: [f32([2, 3, 7, 6], 1), f32([4, 3, 3, 3], 2)] },
@@ -57,6 +70,8 @@ const CASES: Case[] = [
     attrs: [attr.int('group', 16), attr.ints('pads', [1, 1, 1, 1])] },
   { name: 'conv depthwise stride 3 dilation 2 wide', op: 'Conv', inputs: [f32([1, 5, 17, 37], 63), f32([5, 1, 3, 3], 64)],
     attrs: [attr.int('group', 5), attr.ints('strides', [3, 3]), attr.ints('dilations', [2, 2]), attr.ints('pads', [2, 2, 1, 0])] },
+  { name: 'conv float16 3x3 pad 1 bias', op: 'Conv', inputs: [f16([2, 3, 7, 6], 68), f16([4, 3, 3, 3], 69), f16([4], 70)], attrs: [attr.ints('pads', [1, 1, 1, 1])] },
+  { name: 'conv float16 depthwise', op: 'Conv', inputs: [f16([1, 4, 6, 6], 71), f16([4, 1, 3, 3], 72)], attrs: [attr.int('group', 4), attr.ints('strides', [2, 2])] },
   { name: 'conv 1d stride dilation', op: 'Conv', inputs: [f32([2, 4, 29], 65), f32([6, 4, 5], 66), f32([6], 67)],
     attrs: [attr.ints('strides', [2]), attr.ints('dilations', [3]), attr.ints('pads', [4, 1])] },
   { name: 'conv 1d same_lower', op: 'Conv', inputs: [f32([1, 2, 11], 15), f32([3, 2, 4], 16)], attrs: [attr.string('auto_pad', 'SAME_LOWER'), attr.ints('strides', [2])] },
@@ -88,7 +103,7 @@ const CASES: Case[] = [
   { name: 'lppool p=3', op: 'LpPool', inputs: [f32([1, 2, 6, 5], 45)], attrs: [attr.ints('kernel_shape', [2, 2]), attr.int('p', 3), attr.ints('pads', [0, 1, 1, 0])] },
 ];
 
-const DT = { float32: DataType.FLOAT, float64: DataType.DOUBLE } as Record<string, DataType>;
+const DT = { float32: DataType.FLOAT, float64: DataType.DOUBLE, float16: DataType.FLOAT16 } as Record<string, DataType>;
 
 function modelOf(c: Case): Model {
   const g = new Graph('g');
@@ -117,10 +132,13 @@ for (const [label, on] of [['WebAssembly', true], ['JavaScript', false]] as cons
         const g = got[name]!;
         const w = want[name]!;
         expect(g.dims, name).toEqual(w.dims);
-        const gv = Array.from(g.data as ArrayLike<number | bigint>);
-        const wv = Array.from(w.data as ArrayLike<number | bigint>);
+        const half = w.type === 'float16';
+        const gv = Array.from(g.data as ArrayLike<number | bigint>, (v) => (half ? halfBits(v as number) : v));
+        const wv = Array.from(w.data as ArrayLike<number | bigint>, (v) => (half ? halfBits(v as number) : v));
+        // float16 results round to 11 bits: allow one half ulp of the result either way.
+        const rtol = half ? 2 ** -10 : 1e-5;
         if (w.type === 'int64') expect(gv, name).toEqual(wv);
-        else gv.forEach((v, i) => expect(Math.abs((v as number) - (wv[i] as number)), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(wv[i] as number)));
+        else gv.forEach((v, i) => expect(Math.abs((v as number) - (wv[i] as number)), `${name}[${i}]`).toBeLessThanOrEqual(1e-5 + rtol * Math.abs(wv[i] as number)));
       }
     });
   });

@@ -105,6 +105,7 @@ const CASES: Case[] = [
   gemm('k = 1 n = 1', 5, 1, 1, { c: [1] }),
   gemm('large k', 3, 9, 600, { tb: true, c: [9] }),
   gemm('transB bias row', 6, 10, 11, { tb: true, c: [10], type: 'float64' }),
+  gemm('transA C [m, n] alpha beta', 5, 9, 12, { ta: true, c: [5, 9], alpha: 0.5, beta: 2, type: 'float16' }),
   gemm('transA transB alpha beta', 6, 10, 11, { ta: true, tb: true, c: [6, 10], alpha: 0.5, beta: -2, type: 'float64' }),
 ];
 
