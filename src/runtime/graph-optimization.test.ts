@@ -235,6 +235,21 @@ describe('SessionOptions.graphOptimization', () => {
     await expect(Session.create(b.model(), { graphOptimization: 'max' as never })).rejects.toThrow(UsageError);
   });
 
+  it('falls back on the initializer of an IR < 4 input on every run it is not fed', async () => {
+    const g = new Graph('g');
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [2]));
+    const w = g.addInput('w', tensorType(DataType.FLOAT, [2]));
+    g.addInitializer(w, new ArrayTensor(DataType.FLOAT, [2], Float32Array.of(10, 20)));
+    const n = g.appendNode(new Node('Add', [x, w], { name: 'add', outputs: ['y'] }));
+    g.addOutput(n.output(0));
+    const s = await Session.create(new Model(g, new Map([['', 18]]), 3));
+    const x1 = new Tensor('float32', [1, 2], [2]);
+    const y = async (feeds: Record<string, Tensor>) => Array.from((await s.run(feeds))['y']!.data as Float32Array);
+    expect(await y({ x: x1 })).toEqual([11, 22]);
+    expect(await y({ x: x1, w: new Tensor('float32', [1, 1], [2]) })).toEqual([2, 3]);
+    expect(await y({ x: x1 })).toEqual([11, 22]);
+  });
+
   it('still checks a feed whose dtype changed while its dims did not', async () => {
     const b = new GraphBuilder();
     b.output(b.one('Neg', [b.input('x', [2])]), 'y', [2]);

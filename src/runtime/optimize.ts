@@ -4,7 +4,9 @@
  * never folded away), so a model whose intermediates are all exposed (parity --bisect) is left as it is.
  */
 import type { Model } from '../ir/model.js';
-import { foldConstants, fuseConvBatchNorm, PassManager } from '../passes/index.js';
+import { foldConstants } from '../passes/fold-constants.js';
+import { fuseConvBatchNorm } from '../passes/fuse-conv-batchnorm.js';
+import { PassManager } from '../passes/infra/pass-manager.js';
 import { copyModel } from './graph-copy.js';
 
 /** How much Session.create rewrites, in the spirit of onnxruntime's graphOptimizationLevel. */
