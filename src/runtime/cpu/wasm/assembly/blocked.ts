@@ -51,49 +51,67 @@ let csw: i32 = 0;
 let cdh: i32 = 0;
 let cdw: i32 = 0;
 let cOW: i32 = 0;
-/** NC int offsets: output position j0 + q starts at padded offset colOff[q] (in floats). */
+/** NC int offsets: output position j0 + q starts at padded offset colOff[q] (floats). */
 let colOff: usize = 0;
+/** KC int offsets: row k0 + kk of B starts at byte rowOff[kk] of the planes. */
+let rowOff: usize = 0;
 
 /** Like packRows, for the implicit column matrix of the convolution set up by convGemm. */
 function packConv(k0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  let oh = j0 / cOW;
+  let ow = j0 - oh * cOW;
   for (let q = 0; q < nc; q++) {
-    const p = j0 + q;
-    const oh = p / cOW;
-    const ow = p - oh * cOW;
     store<i32>(colOff + ((<usize>q) << 2), oh * csh * cWp + ow * csw);
+    if (++ow == cOW) {
+      ow = 0;
+      oh++;
+    }
   }
   const KK = cKH * cKW;
   let c = k0 / KK;
   let kh = (k0 - c * KK) / cKW;
   let kw = k0 - c * KK - kh * cKW;
-  const kcB = (<usize>kc) << 5;
   for (let kk = 0; kk < kc; kk++) {
-    const row = cx + ((<usize>((c * cHp + kh * cdh) * cWp + kw * cdw)) << 2);
-    let d = dst + ((<usize>kk) << 5);
-    for (let q = 0; q < nc; q += 8) {
-      const o = colOff + ((<usize>q) << 2);
-      const o0 = load<i32>(o);
-      const span = q + 8 <= nc ? load<i32>(o, 28) - o0 : -1;
-      const s = row + ((<usize>o0) << 2);
-      if (span == 7) {
-        v128.store(d, v128.load(s));
-        v128.store(d, v128.load(s, 16), 16);
-      } else if (span == 14) {
-        v128.store(d, v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
-        v128.store(d, v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
-      } else {
-        const w = min(8, nc - q);
-        v128.store(d, f32x4.splat(0));
-        v128.store(d, f32x4.splat(0), 16);
-        for (let j = 0; j < w; j++) store<f32>(d + ((<usize>j) << 2), load<f32>(row + ((<usize>load<i32>(o + ((<usize>j) << 2))) << 2)));
-      }
-      d += kcB;
-    }
+    store<i32>(rowOff + ((<usize>kk) << 2), ((c * cHp + kh * cdh) * cWp + kw * cdw) << 2);
     if (++kw == cKW) {
       kw = 0;
       if (++kh == cKH) {
         kh = 0;
         c++;
+      }
+    }
+  }
+  // Panel by panel, so the writes run sequentially; eight output positions in one row at stride 1 or 2
+  // are one or two vector loads per row of B.
+  const kcB = (<usize>kc) << 5;
+  for (let q = 0; q < nc; q += 8) {
+    const o = colOff + ((<usize>q) << 2);
+    const o0 = load<i32>(o);
+    const span = q + 8 <= nc ? load<i32>(o, 28) - o0 : -1;
+    const base = cx + ((<usize>o0) << 2);
+    let d = dst + (<usize>(q >> 3)) * kcB;
+    if (span == 7) {
+      for (let kk = 0; kk < kc; kk++) {
+        const s = base + <usize>load<i32>(rowOff + ((<usize>kk) << 2));
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        d += 32;
+      }
+    } else if (span == 14) {
+      for (let kk = 0; kk < kc; kk++) {
+        const s = base + <usize>load<i32>(rowOff + ((<usize>kk) << 2));
+        v128.store(d, v128.shuffle<f32>(v128.load(s), v128.load(s, 16), 0, 2, 4, 6));
+        v128.store(d, v128.shuffle<f32>(v128.load(s, 32), v128.load(s, 48), 0, 2, 4, 6), 16);
+        d += 32;
+      }
+    } else {
+      const w = min(8, nc - q);
+      for (let kk = 0; kk < kc; kk++) {
+        const row = cx + <usize>load<i32>(rowOff + ((<usize>kk) << 2));
+        v128.store(d, f32x4.splat(0));
+        v128.store(d, f32x4.splat(0), 16);
+        for (let j = 0; j < w; j++) store<f32>(d + ((<usize>j) << 2), load<f32>(row + ((<usize>load<i32>(o + ((<usize>j) << 2))) << 2)));
+        d += 32;
       }
     }
   }
@@ -111,7 +129,8 @@ function blocked(
   if (pb == 0) return -1;
   if (conv) {
     colOff = alloc((<usize>ncMax) << 2);
-    if (colOff == 0) return -1;
+    rowOff = alloc((<usize>min(k, KC)) << 2);
+    if (colOff == 0 || rowOff == 0) return -1;
   }
   const aRowB = (<usize>aRow) << 2;
   const aKB = (<usize>aK) << 2;
