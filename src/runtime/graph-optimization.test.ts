@@ -103,8 +103,8 @@ describe('fused elementwise chains', () => {
     const gelu = b.one('Mul', [b.one('Mul', [t, b.one('Add', [erf, b.init('one', [], [1])])]), b.init('half', [], [0.5])]);
     b.output(gelu, 'y', [2, 3, 64]);
     const [, all] = await expectSameAsUnoptimized(b.model(), { x: feed([2, 3, 64], 1) });
-    // The biased value has two readers, so the chain starts after it.
-    expect(labels(all!)).toEqual(['Add', 'Div+Erf+Add+Mul+Mul']);
+    // The biased value has two readers, both in the chain: the second reads a saved copy of its block.
+    expect(labels(all!)).toEqual(['Add+Div+Erf+Add+Mul+Mul']);
   });
 
   it('takes operands on either side, short and long trailing-dims vectors, same-shape tensors and Clip', async () => {
@@ -143,6 +143,33 @@ describe('fused elementwise chains', () => {
     const s = await Session.create(new Model(g, new Map([['', 18]])));
     const out = await s.run({ x: new Tensor('float64', Float64Array.of(0, 1, -2), [3]) });
     expect(Array.from(out['y']!.data as Float64Array)).toEqual([1, Math.exp(-1), Math.exp(2)]);
+  });
+
+  it('fuses values read twice inside the chain (SiLU, squares), and not those read outside it', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [3, 700]);
+    const w = b.input('w', [700, 2]);
+    const t = b.one('Add', [x, b.init('bias', [700], Array.from(randoms(700, 1)))]);
+    const silu = b.one('Mul', [t, b.one('Sigmoid', [t])]);
+    const sq = b.one('Neg', [b.one('Mul', [silu, silu])]);
+    b.output(b.one('Exp', [sq]), 'y', [3, 700]);
+    const u = b.one('Tanh', [b.one('Sub', [x, b.init('c', [], [0.5])])]);
+    b.output(b.one('MatMul', [b.one('Abs', [u]), w]), 'm', [3, 2]);
+    b.output(b.one('MatMul', [u, w]), 'n', [3, 2]);
+    const [, all] = await expectSameAsUnoptimized(b.model(), { x: feed([3, 700], 1), w: feed([700, 2], 2) });
+    // u has a reader outside its chain (the second MatMul): Sub+Tanh ends there.
+    expect(labels(all!)).toEqual(['Add+Sigmoid+Mul+Mul+Neg+Exp', 'Sub+Tanh', 'Abs', 'MatMul', 'MatMul']);
+  });
+
+  it('keeps a value whose readers sit in two chains out of both', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [5, 7]);
+    const t = b.one('Neg', [x]);
+    const left = b.one('Relu', [b.one('Exp', [t])]);
+    const right = b.one('Cos', [b.one('Sin', [t])]);
+    b.output(b.one('MatMul', [left, b.one('Transpose', [right])]), 'y', [5, 5]);
+    const [, all] = await expectSameAsUnoptimized(b.model(), { x: feed([5, 7], 3) });
+    expect(labels(all!)).toEqual(['Neg', 'Exp+Relu', 'Sin+Cos', 'Transpose', 'MatMul']);
   });
 
   it('never fuses a graph output away', async () => {

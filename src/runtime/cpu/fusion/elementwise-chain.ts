@@ -40,8 +40,11 @@ export function mayRunInPlace(node: Node): boolean {
 
 type Op =
   | { readonly kind: 'unary'; readonly block: UnaryBlock }
-  /** `operand`: its position among the fused step's inputs; `swap`: the operand is the left one. */
-  | { readonly kind: 'binary'; readonly blocks: BinaryBlocks; readonly operand: number; readonly swap: boolean }
+  /**
+   * The other operand is input `operand` of the fused step, or (`operand` -1) the saved block `saved` of
+   * an earlier member's output; `swap`: the operand is the left one.
+   */
+  | { readonly kind: 'binary'; readonly blocks: BinaryBlocks; readonly operand: number; readonly saved: number; readonly swap: boolean }
   /** Bounds from inputs (positions, -1 when absent) or, before opset 11, attributes. */
   | { readonly kind: 'clip'; readonly lo: number; readonly hi: number; readonly loAttr: number; readonly hiAttr: number };
 
@@ -97,48 +100,106 @@ function takes(main: Value, other: Value): boolean {
   return true;
 }
 
+/**
+ * Links each fusable step to the one fusable step that carries its value on, then fuses every chain of
+ * two or more. A value may have several readers when all of them end up in its own chain (x -> Sigmoid
+ * -> Mul(x, .) with x made by a fusable step): the first carries the chain, the later ones read a copy
+ * of the value's block (ChainRun's saved blocks). Links that break that rule are refused and the chains
+ * formed again.
+ */
 export const fuseElementwiseChains: StepFuser = (steps, info) => {
   const producer = new Map<number, number>();
-  steps.forEach((s, i) => s.outputs.forEach((o) => o >= 0 && producer.set(o, i)));
+  const uses = new Map<number, { step: number; pos: number }[]>();
+  const use = (slot: number, step: number, pos: number): void => {
+    if (slot < 0) return;
+    let u = uses.get(slot);
+    if (u === undefined) uses.set(slot, (u = []));
+    u.push({ step, pos });
+  };
+  steps.forEach((s, i) => {
+    s.outputs.forEach((o) => o >= 0 && producer.set(o, i));
+    s.inputs.forEach((x, pos) => use(x, i, pos));
+    s.captures.forEach((x) => use(x, i, -1));
+  });
   const positions = steps.map(chainPositions);
+  const refused = new Set<number>();
+  for (;;) {
+    const { next, via } = link(steps, positions, producer, uses, refused, info);
+    const chains: number[][] = [];
+    const chainOf = new Map<number, { chain: number; index: number }>();
+    steps.forEach((_, i) => {
+      if (via[i] !== -1 || next[i] === -1) return;
+      const chain: number[] = [];
+      for (let k = i; k !== -1; k = next[k]!) chain.push(k);
+      chain.forEach((k, index) => chainOf.set(k, { chain: chains.length, index }));
+      chains.push(chain);
+    });
+    // Every further reader of a linked value must be a later member of the same chain, reading it as an operand.
+    const bad = [...chainOf.keys()].filter((p) => {
+      if (next[p] === -1) return false;
+      const here = chainOf.get(p)!;
+      return uses.get(steps[p]!.outputs[0]!)!.some(({ step, pos }) => {
+        if (step === next[p] && pos === via[step]) return false;
+        const there = chainOf.get(step);
+        return there === undefined || there.chain !== here.chain || there.index <= here.index || steps[step]!.node.opType === 'Clip' || pos === via[step];
+      });
+    });
+    if (bad.length > 0) {
+      bad.forEach((p) => refused.add(p));
+      continue;
+    }
+    const fusedAt = new Map<number, DraftStep>();
+    for (const chain of chains) {
+      const entry = chain.map((k, j) => (j === 0 ? headPosition(steps[k]!, positions[k]!, info) : via[k]!));
+      fusedAt.set(chain[chain.length - 1]!, fuse(chain.map((k) => steps[k]!), entry, info));
+    }
+    return steps.flatMap((s, i) => (fusedAt.has(i) ? [fusedAt.get(i)!] : chainOf.has(i) ? [] : [s]));
+  }
+};
+
+/**
+ * `next[p]`: the step that carries p's value on (-1: none); `via[i]`: the input position it comes in at.
+ * A value links to its first reader, when every reader is a fusable step and `p` is not refused.
+ */
+function link(
+  steps: readonly DraftStep[],
+  positions: readonly (readonly number[] | undefined)[],
+  producer: ReadonlyMap<number, number>,
+  uses: ReadonlyMap<number, readonly { step: number; pos: number }[]>,
+  refused: ReadonlySet<number>,
+  info: FusionInfo,
+): { next: number[]; via: number[] } {
   const next = new Array<number>(steps.length).fill(-1);
-  /** Per step: the input position its chain predecessor's value comes in at (-1: head of a chain). */
   const via = new Array<number>(steps.length).fill(-1);
   steps.forEach((s, i) => {
     for (const pos of positions[i] ?? []) {
       const slot = s.inputs[pos]!;
       const p = producer.get(slot);
-      if (p === undefined || positions[p] === undefined || next[p]! >= 0) continue;
-      if (info.pinned.has(slot) || info.readers(slot) !== 1) continue;
+      if (p === undefined || positions[p] === undefined || next[p]! >= 0 || refused.has(p) || info.pinned.has(slot)) continue;
+      const readers = uses.get(slot)!;
+      if (readers[0]!.step !== i || readers.some((u) => u.pos < 0 || positions[u.step] === undefined)) continue;
       next[p] = i;
       via[i] = pos;
       break;
     }
   });
-  // A head's chain input: input 0, unless that is a constant and input 1 is not (Sub(1, x)).
-  const headPos = (k: number): number => {
-    const s = steps[k]!;
-    const ok = positions[k]!;
-    if (ok.length === 1) return ok[0]!;
-    return info.constants.has(s.inputs[0]!) && !info.constants.has(s.inputs[1] ?? -1) ? 1 : 0;
-  };
-  const fusedAt = new Map<number, DraftStep>();
-  const member = new Set<number>();
-  steps.forEach((_, i) => {
-    if (via[i] !== -1 || next[i] === -1) return;
-    const chain: number[] = [];
-    for (let k = i; k !== -1; k = next[k]!) chain.push(k);
-    chain.forEach((k) => member.add(k));
-    const entry = chain.map((k, j) => (j === 0 ? headPos(k) : via[k]!));
-    fusedAt.set(chain[chain.length - 1]!, fuse(chain.map((k) => steps[k]!), entry, info));
-  });
-  return steps.flatMap((s, i) => (fusedAt.has(i) ? [fusedAt.get(i)!] : member.has(i) ? [] : [s]));
-};
+  return { next, via };
+}
+
+/** A head's chain input: input 0, unless that is a constant and input 1 is not (Sub(1, x)). */
+function headPosition(s: DraftStep, ok: readonly number[], info: FusionInfo): number {
+  if (ok.length === 1) return ok[0]!;
+  return info.constants.has(s.inputs[0]!) && !info.constants.has(s.inputs[1] ?? -1) ? 1 : 0;
+}
 
 /** One step for `chain` (steps in order, `entry[k]`: the input position of step k that carries the chain). */
 function fuse(chain: readonly DraftStep[], entry: readonly number[], info: FusionInfo): DraftStep {
   const tail = chain[chain.length - 1]!;
   const inputs = [chain[0]!.inputs[entry[0]!]!];
+  const madeBy = new Map(chain.map((s, k) => [s.outputs[0]!, k]));
+  /** Per member: the saved block its output goes to (-1: not read again). */
+  const saveOf = chain.map(() => -1);
+  let saves = 0;
   const operand = (slot: number): number => (slot < 0 ? -1 : inputs.push(slot) - 1);
   const ops: Op[] = chain.map((s, k) => {
     const pos = entry[k]!;
@@ -155,9 +216,13 @@ function fuse(chain: readonly DraftStep[], entry: readonly number[], info: Fusio
     }
     const unary = unaryBlock(op, s.attrs);
     if (unary !== undefined) return { kind: 'unary', block: unary };
-    return { kind: 'binary', blocks: binaryBlock(op, s.attrs, false)!, operand: operand(s.inputs[1 - pos]!), swap: pos === 1 };
+    const other = s.inputs[1 - pos]!;
+    const by = madeBy.get(other);
+    if (by !== undefined && saveOf[by] === -1) saveOf[by] = saves++;
+    const blocks = binaryBlock(op, s.attrs, false)!;
+    return { kind: 'binary', blocks, operand: by === undefined ? operand(other) : -1, saved: by === undefined ? -1 : saveOf[by]!, swap: pos === 1 };
   });
-  const chainRun = new ChainRun(ops, inputs.length);
+  const chainRun = new ChainRun(ops, saveOf, saves, inputs.length);
   return {
     node: tail.node,
     label: chain.map((s) => s.label).join('+'),
@@ -184,11 +249,17 @@ class ChainRun {
   private readonly data: (Float32Array | undefined)[];
   private readonly periods: number[];
   private readonly scratch = new Float32Array(BLOCK);
+  /** Blocks of member outputs that later members read again. */
+  private readonly saved: Float32Array[];
 
+  /** `saveOf[k]`: the saved block member k's output is copied to (-1: none). */
   constructor(
     private readonly ops: readonly Op[],
+    private readonly saveOf: readonly number[],
+    saves: number,
     inputCount: number,
   ) {
+    this.saved = Array.from({ length: saves }, () => new Float32Array(BLOCK));
     this.modes = new Array<Mode>(inputCount).fill(Mode.Full);
     this.data = new Array<Float32Array | undefined>(inputCount).fill(undefined);
     this.periods = new Array<number>(inputCount).fill(0);
@@ -211,10 +282,19 @@ class ChainRun {
     for (let s = 0; s < n; s += BLOCK) {
       const len = Math.min(BLOCK, n - s);
       let src = xd;
-      for (const op of this.ops) {
+      const ops = this.ops;
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k]!;
         if (op.kind === 'unary') op.block(src, s, y, s, len);
-        else if (op.kind === 'binary') this.binary(op.blocks, op.operand, op.swap, src, y, s, len);
-        else this.clip(op.lo < 0 ? op.loAttr : this.data[op.lo]![0]!, op.hi < 0 ? op.hiAttr : this.data[op.hi]![0]!, src, y, s, len);
+        else if (op.kind === 'clip') this.clip(op.lo < 0 ? op.loAttr : this.data[op.lo]![0]!, op.hi < 0 ? op.hiAttr : this.data[op.hi]![0]!, src, y, s, len);
+        else if (op.operand >= 0) this.binary(op.blocks, op.operand, op.swap, src, y, s, len);
+        else if (op.swap) op.blocks.vv(this.saved[op.saved]!, 0, src, s, y, s, len);
+        else op.blocks.vv(src, s, this.saved[op.saved]!, 0, y, s, len);
+        const save = this.saveOf[k]!;
+        if (save >= 0) {
+          const sv = this.saved[save]!;
+          for (let j = 0; j < len; j++) sv[j] = y[s + j]!;
+        }
         src = y;
       }
     }
