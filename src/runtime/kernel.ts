@@ -27,7 +27,11 @@ export interface KernelContext {
   optionalInput(i: number): Tensor | undefined;
   /** Input `i` of any kind (tensor, sequence, optional), or undefined when omitted. */
   inputValue(i: number): RuntimeValue | undefined;
-  /** Allocates output `i` from the memory plan. Numeric buffers come zero-filled. */
+  /**
+   * Allocates output `i` from the memory plan. Numeric buffers come zero-filled, except for the ops a
+   * backend declares to write every element and to work elementwise (Note [in-place steps] in plan.ts):
+   * their output 0 may hold old values, or be the buffer of an input that dies at this step.
+   */
   output(i: number, dims: readonly number[], type: TensorType): Tensor;
   /**
    * A value the kernel derives from shapes and attributes only (tap tables, packed constant weights), made
