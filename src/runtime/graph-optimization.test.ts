@@ -127,6 +127,22 @@ describe('fused elementwise chains', () => {
     expect(labels(all!)).toEqual(['Sub+Sigmoid+Div+Mul+Abs+Pow+Sub+Clip+PRelu', 'Max']);
   });
 
+  it('clips as the Clip kernel does: NaN, signed zeros, min above max, opset 6 attributes', async () => {
+    const values = [0, -0, NaN, -3, 2, 7, Infinity, -Infinity];
+    const run = async (opset: number, clip: (b: GraphBuilder, v: Value) => Value) => {
+      const b = new GraphBuilder();
+      const x = b.input('x', [8]);
+      b.output(b.one('Abs', [clip(b, b.one('Neg', [x]))]), 'y', [8]);
+      const model = b.model(opset);
+      const [, all] = await expectSameAsUnoptimized(model, { x: new Tensor('float32', values, [8]) });
+      expect(labels(all!)).toEqual(['Neg+Clip+Abs']);
+    };
+    await run(18, (b, v) => b.one('Clip', [v, b.init('lo', [], [0]), b.init('hi', [], [6])]));
+    await run(18, (b, v) => b.one('Clip', [v, b.init('lo', [], [1]), b.init('hi', [], [-1])]));
+    await run(18, (b, v) => b.one('Clip', [v, null, b.init('hi', [], [-0])]));
+    await run(6, (b, v) => b.one('Clip', [v], [attr.float('min', -0), attr.float('max', 2)]));
+  });
+
   it('declines shapes and types it does not take, running the steps one by one', async () => {
     const b = new GraphBuilder();
     const x = b.input('x', [4, 1]);

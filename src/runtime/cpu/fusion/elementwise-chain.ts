@@ -347,8 +347,12 @@ class ChainRun {
     }
   }
 
-  /** As the Clip kernel computes it: min(max(x, lo), hi). */
+  /** As the Clip kernel (kernels/nn/normalization.ts) computes it: NaN stays NaN, min > max gives max. */
   private clip(lo: number, hi: number, src: Float32Array, y: Float32Array, s: number, len: number): void {
-    for (let j = s, end = s + len; j < end; j++) y[j] = Math.min(Math.max(src[j]!, lo), hi);
+    for (let j = s, end = s + len; j < end; j++) {
+      const v = src[j]!;
+      const a = v < lo ? lo : v;
+      y[j] = a > hi ? hi : a;
+    }
   }
 }
