@@ -120,6 +120,17 @@ describe('sgemm', () => {
     }
   });
 
+  it.each([[1, 1], [4, 4], [3, 9], [8, 5], [13, 17], [32, 32]])('transpose %i x %i', (rows, cols) => {
+    const src = rand(rows * cols, rows * 100 + cols);
+    w.begin();
+    const sp = w.put(src);
+    const dp = w.alloc(rows * cols);
+    w.x.transpose(sp, rows, cols, dp);
+    const got = new Float32Array(rows * cols);
+    w.read(dp, got);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(got[j * rows + i]).toBe(src[i * cols + j]);
+  });
+
   it('batched products with broadcast and strided batch offsets', () => {
     const [m, n, k] = [5, 11, 6];
     const a = rand(3 * m * k, 1);

@@ -161,10 +161,32 @@ export function packB(b: usize, ldb: i32, k: i32, n: i32, dst: usize): void {
   }
 }
 
-/** dst[cols x rows] = src[rows x cols]ᵀ. */
+/** dst[cols x rows] = src[rows x cols]ᵀ, in 4x4 blocks of vector shuffles. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let i = 0; i < rows; i++) {
-    const s = src + (<usize>(i * cols)) * 4;
-    for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>(j * rows + i)) * 4, load<f32>(s + (<usize>j) * 4));
+  const sB = (<usize>cols) << 2;
+  const dB = (<usize>rows) << 2;
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const s = src + (<usize>i) * sB + ((<usize>j) << 2);
+      const r0 = v128.load(s);
+      const r1 = v128.load(s + sB);
+      const r2 = v128.load(s + 2 * sB);
+      const r3 = v128.load(s + 3 * sB);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const d = dst + (<usize>j) * dB + ((<usize>i) << 2);
+      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(d + dB, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(d + 2 * dB, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * dB, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    }
+    for (; j < cols; j++)
+      for (let r = i; r < i + 4; r++) store<f32>(dst + (<usize>j) * dB + ((<usize>r) << 2), load<f32>(src + (<usize>r) * sB + ((<usize>j) << 2)));
   }
+  for (; i < rows; i++)
+    for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j) * dB + ((<usize>i) << 2), load<f32>(src + (<usize>i) * sB + ((<usize>j) << 2)));
 }
