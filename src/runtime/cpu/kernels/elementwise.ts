@@ -14,6 +14,7 @@ import type { NodeAttributes } from '../../kernel.js';
 import { isBigType, type NumericData, type Tensor, type TensorType } from '../../tensor.js';
 import { broadcastBlocks, broadcastIndex, broadcastShape, type BroadcastBlocks } from '../broadcast.js';
 import { isIntegerType, isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../numeric.js';
+import { memoDims } from '../shape-memo.js';
 import { perRow } from '../specialise.js';
 
 type Num1 = (x: number) => number;
@@ -255,8 +256,6 @@ function unaryKernel(row: UnaryRow) {
   };
 }
 
-const blocksKey = (a: Tensor, b: Tensor): string => `bb:${a.dims.join(',')}:${b.dims.join(',')}`;
-
 /**
  * `a op b` into `out` (already shaped as the broadcast of a and b). `f` and `blocks` may be given by a
  * caller that memoised them (`row.f(attrs, int)` and `broadcastBlocks(out.dims, a.dims, b.dims)`).
@@ -334,7 +333,7 @@ function binaryKernel(row: BinaryRow) {
     const f = ctx.memo(int ? 'f:int' : 'f', () => row.f(ctx.attrs, int));
     const n = y.size;
     const general = !(a.size === n && (b.size === n || b.size === 1)) && !(a.size === 1 && b.size === n) && a.type !== 'string';
-    const blocks = general ? ctx.memo(blocksKey(a, b), () => broadcastBlocks(dims, a.dims, b.dims)) : undefined;
+    const blocks = general ? memoDims(ctx, 'runs', [a.dims, b.dims], () => broadcastBlocks(dims, a.dims, b.dims)) : undefined;
     binaryInto(row, ctx.attrs, a, b, y, f, blocks);
   };
 }
@@ -371,16 +370,20 @@ function where(ctx: KernelContext): void {
   const c = ctx.input(0);
   const x = ctx.input(1);
   const yv = ctx.input(2);
-  const dims = shapeOf(ctx, c, x, yv);
+  const same = sameDims(c.dims, x.dims) && sameDims(c.dims, yv.dims);
+  const dims = same ? c.dims : shapeOf(ctx, c, x, yv);
   const out = ctx.output(0, dims, x.type);
-  const ic = broadcastIndex(dims, c.dims);
-  const ix = broadcastIndex(dims, x.dims);
-  const iy = broadcastIndex(dims, yv.dims);
   const cd = c.data as Uint8Array;
   const xd = x.data as unknown as ArrayLike<unknown>;
-  const ydat = yv.data as unknown as ArrayLike<unknown>;
+  const yd = yv.data as unknown as ArrayLike<unknown>;
   const od = out.data as unknown as unknown[];
-  for (let i = 0; i < out.size; i++) od[i] = cd[ic ? ic[i]! : i] ? xd[ix ? ix[i]! : i] : ydat[iy ? iy[i]! : i];
+  const n = out.size;
+  if (same) {
+    for (let i = 0; i < n; i++) od[i] = cd[i] ? xd[i] : yd[i];
+    return;
+  }
+  const [ic, ix, iy] = memoDims(ctx, 'where', [c.dims, x.dims, yv.dims], () => [c, x, yv].map((t) => broadcastIndex(dims, t.dims)));
+  for (let i = 0; i < n; i++) od[i] = cd[ic ? ic[i]! : i] ? xd[ix ? ix[i]! : i] : yd[iy ? iy[i]! : i];
 }
 
 export const elementwiseKernels: KernelTable = {

@@ -76,21 +76,22 @@ export function batchNorm(ctx: KernelContext): void {
   const l = layoutOf(x);
   const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => numbersOf(ctx.input(i))) as ArrayLike<number>[];
   if ([scale, bias, mean, variance].some((v) => v!.length !== l.c)) throw ctx.error(`scale, B, mean and var must have ${l.c} elements (the channel dim)`);
-  const eps = ctx.attrs.float('epsilon', 1e-5);
-  const training = isTraining(ctx);
-  // Per-channel scratch: k, t, and in training the batch mean and variance (contents rewritten every run).
-  const buf = ctx.memo(`bn:${l.c}`, () => new Float64Array(4 * l.c));
-  const k = buf.subarray(0, l.c);
-  const t = buf.subarray(l.c, 2 * l.c);
+  const { eps, momentum, training } = ctx.memo('bn:attrs', () => ({
+    eps: ctx.attrs.float('epsilon', 1e-5),
+    momentum: ctx.attrs.float('momentum', 0.9),
+    training: isTraining(ctx),
+  }));
+  // Per-channel scratch, kept for the step (its contents are rewritten every run).
+  const scratch = ctx.memo('bn', () => ({ c: -1, k: new Float64Array(0), t: new Float64Array(0), bm: new Float64Array(0), bv: new Float64Array(0) }));
+  if (scratch.c !== l.c) Object.assign(scratch, { c: l.c, k: new Float64Array(l.c), t: new Float64Array(l.c), bm: new Float64Array(l.c), bv: new Float64Array(l.c) });
+  const { k, t } = scratch;
   const xs = isNumberStorage(x.type) ? (x.data as ArrayLike<number>) : numbersOf(x);
   let m: ArrayLike<number> = mean!;
   let v: ArrayLike<number> = variance!;
   if (training) {
-    const bm = buf.subarray(2 * l.c, 3 * l.c);
-    const bv = buf.subarray(3 * l.c);
-    batchStats(xs, l, bm, bv);
-    m = bm;
-    v = bv;
+    batchStats(xs, l, scratch.bm, scratch.bv);
+    m = scratch.bm;
+    v = scratch.bv;
   }
   for (let ch = 0; ch < l.c; ch++) {
     k[ch] = scale![ch]! / Math.sqrt(v[ch]! + eps);
@@ -103,7 +104,6 @@ export function batchNorm(ctx: KernelContext): void {
   scaleShift(xs, ys, l, k, t);
   if (!direct) storeNumbers(ys, y);
   if (!training) return;
-  const momentum = ctx.attrs.float('momentum', 0.9);
   const statType = ctx.input(3).type;
   const running = (input: ArrayLike<number>, batch: ArrayLike<number>): Float64Array =>
     Float64Array.from({ length: l.c }, (_, ch) => input[ch]! * momentum + batch[ch]! * (1 - momentum));

@@ -48,9 +48,9 @@ function clip(ctx: KernelContext): void {
 function layerNorm(ctx: KernelContext): void {
   const x = ctx.input(0);
   const r = x.dims.length;
-  let axis = ctx.attrs.int('axis', -1);
-  if (axis < 0) axis += r;
-  const eps = ctx.attrs.float('epsilon', 1e-5);
+  const a = ctx.memo('ln:attrs', () => ({ axis: ctx.attrs.int('axis', -1), eps: ctx.attrs.float('epsilon', 1e-5), stash: ctx.attrs.int('stash_type', 1) }));
+  const axis = a.axis < 0 ? a.axis + r : a.axis;
+  const eps = a.eps;
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= x.dims[i]!;
   const n = outer === 0 ? 0 : x.size / outer;
@@ -86,7 +86,7 @@ function layerNorm(ctx: KernelContext): void {
   if (!direct) storeNumbers(ys as ArrayLike<number>, y);
   if (!means || !inv) return;
   const statDims = x.dims.map((d, i) => (i < axis ? d : 1));
-  const stashType = ctx.attrs.int('stash_type', 1) === 1 ? 'float32' : x.type;
+  const stashType = a.stash === 1 ? 'float32' : x.type;
   if (ctx.hasOutput(1)) storeNumbers(means, ctx.output(1, statDims, stashType));
   if (ctx.hasOutput(2)) storeNumbers(inv, ctx.output(2, statDims, stashType));
 }

@@ -46,7 +46,7 @@ function softmaxKernel(kind: Kind) {
     const x = ctx.input(0);
     const dims = x.dims;
     const r = dims.length;
-    let axis = ctx.attrs.int('axis', ctx.opset >= 13 ? -1 : 1);
+    let axis = ctx.memo('axis', () => ctx.attrs.int('axis', ctx.opset >= 13 ? -1 : 1));
     if (axis < 0) axis += r;
     let outer = 1;
     for (let i = 0; i < axis; i++) outer *= dims[i]!;

@@ -9,6 +9,7 @@
  */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { memoDims } from '../../shape-memo.js';
 import { product, windowOf, type Window } from '../conv/geometry.js';
 import { increment, tapTable } from '../conv/taps.js';
 
@@ -20,34 +21,47 @@ function pool(kind: Kind) {
     const X = ctx.input(0);
     if (X.dims.length < 3) throw ctx.error(`${ctx.opType} needs an input of rank >= 3`);
     if (X.type === 'string' || X.type === 'bool' || X.type === 'int64' || X.type === 'uint64') throw ctx.error(`${ctx.opType} of ${X.type} is not supported`);
-    const key = X.dims.join(',');
-    const win = ctx.memo(`win:${key}`, () => windowOf(ctx, X.dims.slice(2), ctx.attrs.ints('kernel_shape'), ctx.attrs.int('ceil_mode', 0) !== 0));
-    const outDims = [X.dims[0]!, X.dims[1]!, ...win.outDims];
     const wantIdx = kind === 'max' && ctx.hasOutput(1);
+    const g = memoDims(ctx, 'pool', [X.dims], () => geometryOf(ctx, kind, X.dims, wantIdx));
+    const { win } = g;
+    const outDims = [X.dims[0]!, X.dims[1]!, ...win.outDims];
     const direct = isNumberStorage(X.type);
     const x = direct ? (X.data as ArrayLike<number>) : numbersOf(X);
     const Y = ctx.output(0, outDims, X.type);
     const y = direct ? (Y.data as Out) : scratchFor(X.type, Y.size);
     const planes = X.dims[0]! * X.dims[1]!;
-    const r = win.inDims.length;
-    if (kind !== 'lp' && !wantIdx && r <= 2) {
-      const s = ctx.memo(`spans:${key}`, () => spansOf(win));
-      const counts = kind === 'average' && ctx.attrs.int('count_include_pad', 0) !== 0 ? ctx.memo(`counts:${key}`, () => paddedCounts(win)) : undefined;
-      if (kind === 'max') maxPool2d(x, y, planes, s);
-      else averagePool2d(x, y, planes, s, counts);
-    } else {
-      const taps = ctx.memo(`taps:${key}`, () => tapTable(win.outDims, win.kernel, win.strides, win.dilations, win.pads, win.inDims));
-      if (kind === 'max') {
-        const idx = wantIdx ? (ctx.output(1, outDims, 'int64').data as BigInt64Array) : undefined;
-        maxPoolTaps(x, y, idx, planes, win, taps, indexMap(ctx, win.inDims));
-      } else {
-        const p = kind === 'lp' ? ctx.attrs.float('p', 2) : 1;
-        const counts = kind === 'average' && ctx.attrs.int('count_include_pad', 0) !== 0 ? ctx.memo(`counts:${key}`, () => paddedCounts(win)) : undefined;
-        sumPoolTaps(kind, x, y, planes, win, taps, p, counts);
-      }
-    }
+    if (g.spans) {
+      if (kind === 'max') maxPool2d(x, y, planes, g.spans);
+      else averagePool2d(x, y, planes, g.spans, g.counts);
+    } else if (kind === 'max') {
+      const idx = wantIdx ? (ctx.output(1, outDims, 'int64').data as BigInt64Array) : undefined;
+      maxPoolTaps(x, y, idx, planes, win, g.taps!, indexMap(ctx, win.inDims));
+    } else sumPoolTaps(kind, x, y, planes, win, g.taps!, g.p, g.counts);
     if (!direct) storeNumbers(y as ArrayLike<number>, Y);
   };
+}
+
+/** What a pool derives from the input dims and attributes, made once per step and shape. */
+interface Geometry {
+  win: Window;
+  /** For the direct walk (MaxPool without Indices and AveragePool over 1 or 2 spatial dims). */
+  spans?: Spans;
+  /** For the tap-table path otherwise. */
+  taps?: Int32Array;
+  /** AveragePool with count_include_pad: the divisor per output position. */
+  counts?: Float64Array;
+  /** LpPool's p. */
+  p: number;
+}
+
+function geometryOf(ctx: KernelContext, kind: Kind, dims: readonly number[], wantIdx: boolean): Geometry {
+  const win = windowOf(ctx, dims.slice(2), ctx.attrs.ints('kernel_shape'), ctx.attrs.int('ceil_mode', 0) !== 0);
+  const direct = kind !== 'lp' && !wantIdx && win.inDims.length <= 2;
+  const g: Geometry = { win, p: kind === 'lp' ? ctx.attrs.float('p', 2) : 1 };
+  if (direct) g.spans = spansOf(win);
+  else g.taps = tapTable(win.outDims, win.kernel, win.strides, win.dilations, win.pads, win.inDims);
+  if (kind === 'average' && ctx.attrs.int('count_include_pad', 0) !== 0) g.counts = paddedCounts(win);
+  return g;
 }
 
 /**
@@ -55,6 +69,11 @@ function pool(kind: Kind) {
  * inside the input are i in [h0[oh], h1[oh]), at input row hb[oh] + i * dh; columns likewise.
  */
 interface Spans {
+  /**
+   * For an undilated 2x2 window: per output column, 1 where both kernel columns are inside the input.
+   * Windows inside the input on both axes (all of them without padding) take an unrolled path.
+   */
+  full: Uint8Array | undefined;
   H: number;
   W: number;
   OH: number;
@@ -97,21 +116,35 @@ function spansOf(win: Window): Spans {
   const [ph, pw] = two ? [win.pads[0]!, win.pads[1]!] : [0, win.pads[0]!];
   const [h0, h1, hb] = span(H, OH, kh, sh, dh, ph);
   const [w0, w1, wb] = span(W, OW, kw, sw, dw, pw);
-  return { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb };
+  const full = kh === 2 && kw === 2 && dh === 1 && dw === 1 ? Uint8Array.from(w0, (j0, ow) => Number(w1[ow]! - j0 === 2)) : undefined;
+  return { full, H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb };
 }
 
 function maxPool2d(x: ArrayLike<number>, y: Out, planes: number, s: Spans): void {
-  const { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb } = s;
+  const { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb, full } = s;
   const rs = dh * W;
   for (let pl = 0, xo = 0, yo = 0; pl < planes; pl++, xo += H * W) {
     for (let oh = 0; oh < OH; oh++) {
       // Flat offsets of the first and past-the-last valid kernel rows; columns likewise, within a row.
       const r0 = xo + (hb[oh]! + h0[oh]! * dh) * W;
       const r1 = xo + (hb[oh]! + h1[oh]! * dh) * W;
+      const rowFull = full !== undefined && h1[oh]! - h0[oh]! === 2;
       for (let ow = 0; ow < OW; ow++, yo++) {
         const c0 = wb[ow]! + w0[ow]! * dw;
-        const c1 = wb[ow]! + w1[ow]! * dw;
         // The first tap seeds the maximum, so a NaN there stays (as with the tap-table path).
+        if (rowFull && full![ow] === 1) {
+          const at = r0 + c0;
+          let best = x[at]!;
+          const b = x[at + 1]!;
+          const c = x[at + W]!;
+          const d = x[at + W + 1]!;
+          if (b > best) best = b;
+          if (c > best) best = c;
+          if (d > best) best = d;
+          y[yo] = best;
+          continue;
+        }
+        const c1 = wb[ow]! + w1[ow]! * dw;
         let best = c0 < c1 && r0 < r1 ? x[r0 + c0]! : -Infinity;
         for (let r = r0; r < r1; r += rs) {
           for (let c = r + c0, e = r + c1; c < e; c += dw) {
@@ -126,15 +159,22 @@ function maxPool2d(x: ArrayLike<number>, y: Out, planes: number, s: Spans): void
 }
 
 function averagePool2d(x: ArrayLike<number>, y: Out, planes: number, s: Spans, counts: Float64Array | undefined): void {
-  const { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb } = s;
+  const { H, W, OH, OW, dh, dw, h0, h1, hb, w0, w1, wb, full } = s;
   const rs = dh * W;
   for (let pl = 0, xo = 0, yo = 0; pl < planes; pl++, xo += H * W) {
     for (let oh = 0, q = 0; oh < OH; oh++) {
       const r0 = xo + (hb[oh]! + h0[oh]! * dh) * W;
       const r1 = xo + (hb[oh]! + h1[oh]! * dh) * W;
       const rows = h1[oh]! - h0[oh]!;
+      const rowFull = full !== undefined && rows === 2;
       for (let ow = 0; ow < OW; ow++, yo++, q++) {
         const c0 = wb[ow]! + w0[ow]! * dw;
+        if (rowFull && full![ow] === 1) {
+          // Summed in the loops' order: row by row, left to right.
+          const at = r0 + c0;
+          y[yo] = (x[at]! + x[at + 1]! + x[at + W]! + x[at + W + 1]!) / (counts ? counts[q]! : 4);
+          continue;
+        }
         const c1 = wb[ow]! + w1[ow]! * dw;
         let sum = 0;
         for (let r = r0; r < r1; r += rs) for (let c = r + c0, e = r + c1; c < e; c += dw) sum += x[c]!;

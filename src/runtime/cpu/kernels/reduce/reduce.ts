@@ -6,6 +6,7 @@ import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isBigType, sizeOf, type Tensor } from '../../../tensor.js';
 import { stridesOf } from '../../broadcast.js';
 import { intsOf, isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { memoDims } from '../../shape-memo.js';
 import { perRow } from '../../specialise.js';
 
 interface ReduceRow {
@@ -134,7 +135,7 @@ function reduceKernel(op: string, row: ReduceRow) {
       (out.data as Float32Array).set(x.data as Float32Array);
       return;
     }
-    const p = ctx.memo(`r:${x.dims.join(',')}:${axes.join(',')}`, () => planOf(x.dims, axes));
+    const p = memoDims(ctx, 'reduce', [x.dims, axes], () => planOf(x.dims, axes));
     const outDims = keep ? x.dims.map((d, i) => (axes.includes(i) ? 1 : d)) : p.outDims;
     const out = ctx.output(0, outDims, x.type);
     const count = p.count;

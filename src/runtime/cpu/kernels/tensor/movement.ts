@@ -7,6 +7,7 @@ import { sizeOf, type Tensor } from '../../../tensor.js';
 import { broadcastShape, stridesOf } from '../../broadcast.js';
 import { floatToHalf } from '../../float16.js';
 import { intsOf, numbersOf, tensorFromNumbers } from '../../numeric.js';
+import { memoDims } from '../../shape-memo.js';
 import { normAxis } from './shape-ops.js';
 import { copyRun, runStrided, stridedPlan, wordsOf } from './strided.js';
 
@@ -27,7 +28,7 @@ function transpose(ctx: KernelContext): void {
   const dims = perm.map((p) => x.dims[p]!);
   const out = ctx.output(0, dims, x.type);
   const src = wordsOf(x);
-  const plan = ctx.memo(`t:${x.dims.join(',')}:${src.unit}`, () => {
+  const plan = memoDims(ctx, `t${src.unit}`, [x.dims], () => {
     const s = stridesOf(x.dims);
     return stridedPlan(dims, perm.map((p) => s[p]!), 0, src.unit);
   });
@@ -125,7 +126,7 @@ function slice(ctx: KernelContext): void {
   const out = ctx.output(0, dims, x.type);
   if (out.size === 0) return;
   const src = wordsOf(x);
-  const plan = ctx.memo(`s:${x.dims.join(',')}:${begin.join(',')}:${step.join(',')}:${dims.join(',')}:${src.unit}`, () => {
+  const plan = memoDims(ctx, `s${src.unit}`, [x.dims, begin, step, dims], () => {
     const s = stridesOf(x.dims);
     const base = begin.reduce((acc, b, i) => acc + b * s[i]!, 0);
     return stridedPlan(dims, step.map((sp, i) => sp * s[i]!), base, src.unit);
@@ -163,7 +164,7 @@ function expand(ctx: KernelContext): void {
   if (!dims) throw ctx.error('shapes do not broadcast');
   const out = ctx.output(0, dims, x.type);
   const src = wordsOf(x);
-  const plan = ctx.memo(`e:${x.dims.join(',')}:${dims.join(',')}:${src.unit}`, () => {
+  const plan = memoDims(ctx, `e${src.unit}`, [x.dims, dims], () => {
     const s = stridesOf(x.dims);
     const lead = dims.length - x.dims.length;
     return stridedPlan(dims, dims.map((_, i) => (i < lead || x.dims[i - lead] === 1 ? 0 : s[i - lead]!)), 0, src.unit);
@@ -179,7 +180,7 @@ function tile(ctx: KernelContext): void {
   const dims = x.dims.map((d, i) => d * reps[i]!);
   const out = ctx.output(0, dims, x.type);
   const src = wordsOf(x);
-  const plan = ctx.memo(`tile:${x.dims.join(',')}:${reps.join(',')}:${src.unit}`, () => {
+  const plan = memoDims(ctx, `tile${src.unit}`, [x.dims, reps], () => {
     const s = stridesOf(x.dims);
     return stridedPlan(x.dims.flatMap((d, i) => [reps[i]!, d]), x.dims.flatMap((_, i) => [0, s[i]!]), 0, src.unit);
   });
