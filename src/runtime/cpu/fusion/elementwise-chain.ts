@@ -1,6 +1,6 @@
 /**
  * Fused elementwise chains, a StepFuser for the CPU backend (see plan.ts). A run of elementwise steps
- * where each intermediate has exactly one reader and is not a graph output (Add -> Relu; Div -> Erf ->
+ * whose intermediates are read only inside the run and are not graph outputs (Add -> Relu; Div -> Erf ->
  * Add -> Mul -> Mul in GELU) becomes one step that walks the data once, in blocks of BLOCK elements taken
  * through every op in turn while they are in cache; the intermediates are never allocated. The ops are
  * the elementwise table's own block functions (`unaryBlock`/`binaryBlock`), so results are bit-identical
@@ -66,7 +66,7 @@ function chainPositions(s: DraftStep): readonly number[] | undefined {
   if (node.domain !== '' || s.reuse !== 'never' || s.fused !== undefined || s.captures.length > 0) return undefined;
   if (s.outputs.length !== 1 || s.outputs[0]! < 0 || !isFloatOutput(node)) return undefined;
   const op = node.opType;
-  const row = UNARY[op];
+  const row = Object.hasOwn(UNARY, op) ? UNARY[op] : undefined;
   if (row !== undefined) return row.bool || s.inputs.length !== 1 || s.inputs[0]! < 0 ? undefined : [0];
   if (FUSED_BINARY.has(op)) {
     if (s.inputs.length !== 2 || s.inputs.some((x) => x < 0)) return undefined;
