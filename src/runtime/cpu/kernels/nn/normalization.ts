@@ -69,15 +69,18 @@ function layerNorm(ctx: KernelContext): void {
   const ys = direct ? (y.data as Out) : scratchFor(x.type, x.size);
   const full = sn === n && (bias === undefined || bn === n);
   for (let o = 0, at = 0; o < outer; o++, at += n) {
+    // Mean and variance in one pass over values shifted by the row's first (the shifted-data algorithm):
+    // the shift lies within the row's range, so the subtraction below loses at most ~log2(n) bits of double.
+    const k = n > 0 ? xs[at]! : 0;
     let s = 0;
-    for (let i = 0; i < n; i++) s += xs[at + i]!;
-    const m = s / n;
-    let v = 0;
+    let q = 0;
     for (let i = 0; i < n; i++) {
-      const d = xs[at + i]! - m;
-      v += d * d;
+      const d = xs[at + i]! - k;
+      s += d;
+      q += d * d;
     }
-    const is = 1 / Math.sqrt(v / n + eps);
+    const m = k + s / n;
+    const is = 1 / Math.sqrt(Math.max(0, (q - (s * s) / n) / n) + eps);
     if (means && inv) (means[o] = m), (inv[o] = is);
     if (full && bias) for (let i = 0; i < n; i++) ys[at + i] = (xs[at + i]! - m) * is * scale[i]! + bias[i]!;
     else if (full) for (let i = 0; i < n; i++) ys[at + i] = (xs[at + i]! - m) * is * scale[i]!;

@@ -156,8 +156,10 @@ function reduceKernel(op: string, row: ReduceRow) {
     }
     const xs = isNumberStorage(x.type) ? (x.data as ArrayLike<number>) : numbersOf(x);
     const outputs = out.size;
-    // Accumulate in double, then finish and store in the output's type.
-    const acc = new Float64Array(outputs);
+    // Accumulate in double (a buffer kept for the step), then finish and store in the output's type.
+    const buf = ctx.memo('acc', () => ({ acc: new Float64Array(0) }));
+    if (buf.acc.length !== outputs) buf.acc = new Float64Array(outputs);
+    const acc = buf.acc;
     if (p.outer && p.inner) gatherLoop(row)(row.init, row.step, xs, p.outer, p.inner, acc);
     else runsLoop(row)(row.init, row.step, xs, outputs, count, acc);
     if (row.finish) for (let o = 0; o < outputs; o++) acc[o] = row.finish(acc[o]!, count);

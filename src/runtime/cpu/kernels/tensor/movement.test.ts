@@ -81,6 +81,8 @@ const CASES: Case[] = [
   { name: 'Transpose identity perm', op: 'Transpose', inputs: [seq('int64', [3, 4])], attrs: [attr.ints('perm', [0, 1])] },
   { name: 'Transpose empty dim', op: 'Transpose', inputs: [seq('float32', [2, 0, 3])], attrs: [attr.ints('perm', [2, 0, 1])] },
   { name: 'Transpose scalar-like rank 0', op: 'Transpose', inputs: [seq('float32', [])] },
+  { name: 'Transpose tiled 2-D (edges off the tile)', op: 'Transpose', inputs: [seq('float32', [40, 70])], attrs: [attr.ints('perm', [1, 0])] },
+  { name: 'Transpose tiled batched 021', op: 'Transpose', inputs: [seq('int32', [2, 33, 50])], attrs: [attr.ints('perm', [0, 2, 1])] },
   { name: 'Transpose 102 long rows', op: 'Transpose', inputs: [seq('float32', [3, 4, 100])], attrs: [attr.ints('perm', [1, 0, 2])] },
   { name: 'Slice negative step whole axis', op: 'Slice', inputs: [seq('float32', [4, 6]), i64([-1]), i64([-1000]), i64([1]), i64([-1])] },
   { name: 'Slice step 3 to empty', op: 'Slice', inputs: [seq('int64', [4, 6]), i64([5, 2]), i64([1, 3]), i64([0, 1])] },

@@ -94,9 +94,31 @@ export function runStrided(p: StridedPlan, src: Words, dst: Words, at = 0): void
     for (let k = 0, w = at; k < count; k++, w += inner) copyRun(s, offs[k]!, o, w, inner);
     return;
   }
+  if (inner >= 2 * TILE && count >= 2 * TILE) return runTiled(p, s, o, at);
   for (let k = 0, w = at; k < count; k++, w += inner) {
     const b = offs[k]!;
     for (let i = 0; i < inner; i++) o[w + i] = s[b + i * step]!;
+  }
+}
+
+const TILE = 16;
+
+/**
+ * Strided runs (a transpose's reads) over a tile of TILE runs at a time: neighbouring runs usually start
+ * at neighbouring words, so the tile's reads share cache lines instead of each run striding the whole
+ * input alone.
+ */
+function runTiled({ count, inner, step, offs }: StridedPlan, s: Uint32Array, o: Uint32Array, at: number): void {
+  for (let k0 = 0; k0 < count; k0 += TILE) {
+    const k1 = Math.min(count, k0 + TILE);
+    for (let i0 = 0; i0 < inner; i0 += 4 * TILE) {
+      const i1 = Math.min(inner, i0 + 4 * TILE);
+      for (let k = k0; k < k1; k++) {
+        const b = offs[k]!;
+        const w = at + k * inner;
+        for (let i = i0; i < i1; i++) o[w + i] = s[b + i * step]!;
+      }
+    }
   }
 }
 
