@@ -5,10 +5,11 @@
 import { UsageError } from '../ir/errors.js';
 import { foldConstants } from './fold-constants.js';
 import type { Pass } from './infra/pass.js';
+import { fuseConvBatchNorm } from './fuse-conv-batchnorm.js';
 import { optimizeTransposes } from './optimize-transposes.js';
 
 /** In the order a default pipeline runs them: folded weights first, so Transposes meet constants. */
-export const BUILTIN_PASSES: readonly Pass[] = [foldConstants, optimizeTransposes];
+export const BUILTIN_PASSES: readonly Pass[] = [foldConstants, fuseConvBatchNorm, optimizeTransposes];
 
 /** The built-in pass called `name`; a UsageError listing the known names otherwise. */
 export function getPass(name: string): Pass {
