@@ -16,6 +16,7 @@ import type { Node } from '../ir/node.js';
 import { ArrayTensor, BytesTensor, StringTensor, type Tensor } from '../ir/tensor.js';
 import { tensorType } from '../ir/types.js';
 import { Value } from '../ir/value.js';
+import { dropIfUnused, modelNames } from './infra/constants.js';
 import type { Pass, PassResult } from './infra/pass.js';
 import { ARITHMETIC_FOLDERS } from './fold-constants/arithmetic.js';
 import { constantOf, isPermutable, transposeTensor } from './optimize-transposes/constants.js';
@@ -176,24 +177,7 @@ function replaceWithConstant(graph: Graph, node: Node, t: Tensor, names: () => S
     node.setAttr(attr.tensor('value', t));
     out.type = tensorType(t.dtype, t.dims);
   }
-  for (const v of sources) {
-    if (v.uses.length > 0 || v.isGraphOutput() || v.isGraphInput()) continue;
-    if (v.constValue !== undefined) v.graph?.removeInitializer(v);
-    else if (v.producer?.opType === 'Constant' && v.producer.graph) v.producer.graph.removeNode(v.producer);
-  }
-}
-
-function modelNames(model: Model): Set<string> {
-  const names = new Set<string>();
-  const walk = (g: Graph): void => {
-    for (const v of [...g.inputs, ...g.initializers.values()]) names.add(v.name);
-    for (const n of g) {
-      for (const v of n.outputs) names.add(v.name);
-      for (const s of n.subgraphs()) walk(s);
-    }
-  };
-  walk(model.graph);
-  return names;
+  for (const v of sources) dropIfUnused(v);
 }
 
 export const foldConstants: Pass = {

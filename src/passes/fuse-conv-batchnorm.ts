@@ -16,6 +16,7 @@ import type { Node } from '../ir/node.js';
 import { ArrayTensor, type Tensor } from '../ir/tensor.js';
 import { tensorType } from '../ir/types.js';
 import { Value } from '../ir/value.js';
+import { dropIfUnused, modelNames } from './infra/constants.js';
 import type { Pass, PassResult } from './infra/pass.js';
 import { constantOf } from './optimize-transposes/constants.js';
 
@@ -123,26 +124,6 @@ function addConstant(graph: Graph, t: Tensor, base: string, names: () => Set<str
   for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
   taken.add(name);
   return graph.addInitializer(new Value(name, tensorType(t.dtype, t.dims)), t);
-}
-
-/** Removes a constant nothing reads any more (an initializer of its graph, or a Constant node). */
-function dropIfUnused(v: Value | null): void {
-  if (v === null || v.uses.length > 0 || v.isGraphOutput() || v.isGraphInput()) return;
-  if (v.constValue !== undefined) v.graph?.removeInitializer(v);
-  else if (v.producer?.opType === 'Constant' && v.producer.graph) v.producer.graph.removeNode(v.producer);
-}
-
-function modelNames(model: Model): Set<string> {
-  const names = new Set<string>();
-  const walk = (g: Graph): void => {
-    for (const v of [...g.inputs, ...g.initializers.values()]) names.add(v.name);
-    for (const n of g) {
-      for (const v of n.outputs) names.add(v.name);
-      for (const s of n.subgraphs()) walk(s);
-    }
-  };
-  walk(model.graph);
-  return names;
 }
 
 export const fuseConvBatchNorm: Pass = {

@@ -27,6 +27,7 @@ import { loadForRun } from '../../src/parity/run-model.js';
 import { fromIrTensor, Tensor, toIrTensor, type TensorData, type TensorType } from '../../src/runtime/tensor.js';
 import { listBackendModels } from '../support/test-data.js';
 import { chromiumMissing, openBrowser, publishTensor, runInPage, type OpenBrowser, type PageOutput, type TensorRef } from './harness.mjs';
+import { halfToFloat } from '../../src/runtime/cpu/float16.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TORCH_MODELS = ['cnn-bn-pool', 'mobilenetv2-inverted-residual', 'resnet-basic-block', 'transformer-encoder-layer'];
@@ -71,7 +72,7 @@ function nodeTestMismatch(got: Tensor, want: Tensor): string | undefined {
   if (got.type !== want.type) return `type ${got.type}, want ${want.type}`;
   if (got.dims.join(',') !== want.dims.join(',')) return `dims [${got.dims.join(',')}], want [${want.dims.join(',')}]`;
   if (got.type === 'float32' || got.type === 'float64' || got.type === 'float16') {
-    const num = (t: Tensor): ArrayLike<number> => (t.type === 'float16' ? Array.from(t.data as Uint16Array, halfToNumber) : (t.data as Float32Array));
+    const num = (t: Tensor): ArrayLike<number> => (t.type === 'float16' ? Array.from(t.data as Uint16Array, halfToFloat) : (t.data as Float32Array));
     const s = compareArrays(num(got), num(want), NODE_TEST_TOL);
     return s.mismatches === 0 ? undefined : `${s.mismatches} of ${s.count} elements differ (max abs ${s.maxAbsError})`;
   }
@@ -80,15 +81,6 @@ function nodeTestMismatch(got: Tensor, want: Tensor): string | undefined {
   const w = want.data as ArrayLike<unknown>;
   for (let i = 0; i < w.length; i++) if (g[i] !== w[i]) return `element ${i}: ${String(g[i])}, want ${String(w[i])}`;
   return undefined;
-}
-
-function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 describe('CPU engine in headless Chromium', () => {

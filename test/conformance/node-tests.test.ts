@@ -20,6 +20,7 @@ import { fromIrTensor, Tensor, tensorTypeOf } from '../../src/runtime/tensor.js'
 import { OptionalValue, TensorSequence, valueKindOf, type RuntimeValue } from '../../src/runtime/values.js';
 import { listBackendModels, type BackendModel } from '../support/test-data.js';
 import { exclusionFor, type Exclusion } from './exclusions.js';
+import { halfToFloat } from '../../src/runtime/cpu/float16.js';
 
 const RTOL = 1e-3;
 const ATOL = 1e-5;
@@ -91,7 +92,7 @@ export function mismatch(got: Tensor, want: Tensor): string | undefined {
   const g = got.data as ArrayLike<unknown>;
   const w = want.data as ArrayLike<unknown>;
   const float = got.type === 'float32' || got.type === 'float64' || got.type === 'float16';
-  const toNum = got.type === 'float16' ? halfToNumber : Number;
+  const toNum = got.type === 'float16' ? halfToFloat : Number;
   for (let i = 0; i < w.length; i++) {
     if (float) {
       const a = toNum(g[i] as number);
@@ -102,15 +103,6 @@ export function mismatch(got: Tensor, want: Tensor): string | undefined {
     } else if (g[i] !== w[i]) return `element ${i}: ${String(g[i])}, want ${String(w[i])}`;
   }
   return undefined;
-}
-
-function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
 async function runTest(t: BackendModel, model: Model): Promise<void> {
