@@ -8,7 +8,7 @@ import { BridgeError, KernelError, UnsupportedOpsError } from '../ir/errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { OpsetImports } from '../ir/model.js';
 import type { Value } from '../ir/value.js';
-import type { KernelContext } from './kernel.js';
+import type { Epilogue, KernelContext } from './kernel.js';
 import { Arena } from './memory.js';
 import { buildPlan, type ExecutionPlan, type FusedStep, type PlanOptions, type PlanStep } from './plan.js';
 import type { KernelRegistry } from './registry.js';
@@ -133,9 +133,12 @@ class StepContext implements KernelContext {
   readonly attrs: PlanStep['attrs'];
   readonly inputCount: number;
   readonly outputCount: number;
+  readonly epilogue: Epilogue | undefined;
   private readonly where: { node: string; op: string };
   /** Per output: whether its buffer comes from the arena's pools. */
   private readonly pooled: boolean[];
+  /** Per input: whether its slot holds the same tensor on every run. */
+  private readonly constant: boolean[];
 
   constructor(
     readonly step: PlanStep,
@@ -149,6 +152,8 @@ class StepContext implements KernelContext {
     this.attrs = step.attrs;
     this.inputCount = step.inputs.length;
     this.outputCount = step.outputs.length;
+    this.epilogue = step.epilogue;
+    this.constant = step.inputs.map((s) => s >= 0 && frame.plan.stable.has(s));
     this.where = { node: this.nodeName, op: step.label };
     this.pooled = step.outputs.map((s) => s >= 0 && step.reuse === 'never' && !frame.plan.outputSlots.has(s));
   }
@@ -172,6 +177,10 @@ class StepContext implements KernelContext {
     const v = this.frame.values[s];
     if (v === undefined) throw new KernelError(`input ${i} (${JSON.stringify(this.step.node.inputs[i]?.name)}) has no value`, this.where);
     return v;
+  }
+
+  isConstant(i: number): boolean {
+    return this.constant[i] === true;
   }
 
   private notTensor(i: number, v: RuntimeValue): KernelError {

@@ -28,6 +28,18 @@ export interface KernelContext {
   /** Input `i` of any kind (tensor, sequence, optional), or undefined when omitted. */
   inputValue(i: number): RuntimeValue | undefined;
   /**
+   * Whether input `i` holds the same tensor, with the same values, on every run of the session: an
+   * initializer, or what cached steps made from initializers alone (Note [cached steps] in plan.ts). A
+   * kernel may keep things derived from such an input's values (a packed copy of a weight) across runs,
+   * keyed by the tensor's data object.
+   */
+  isConstant(i: number): boolean;
+  /**
+   * The activation fused into this step (Note [fused activations] in cpu/fusion/activation.ts): the kernel
+   * must apply it to every element of output 0, last. Only kernels whose traits say `epilogue` get one.
+   */
+  readonly epilogue: Epilogue | undefined;
+  /**
    * Allocates output `i` from the memory plan. Numeric buffers come zero-filled, except for the ops a
    * backend declares to write every element and to work elementwise (Note [in-place steps] in plan.ts):
    * their output 0 may hold old values, or be the buffer of an input that dies at this step.
@@ -62,6 +74,39 @@ export interface KernelContext {
  * hands an input tensor back as an output, since the memory plan may reuse the input's buffer.
  */
 export type Kernel = (ctx: KernelContext) => void;
+
+/**
+ * An activation a kernel applies to its output as the last thing it computes (after bias, alpha, beta).
+ * `clamp` says when the activation is a clamp that the kernel may fold into its own loops; `apply` is the
+ * activation's kernel as it would have run on its own, over `n` elements of `y` from `o`, in place.
+ */
+export interface Epilogue {
+  /** The activation's op type, for labels and messages. */
+  readonly op: string;
+  /** y = min(max(y, lo), hi) (Relu: lo 0, hi Infinity); see Note [fused activations] for NaN. */
+  readonly clamp?: { readonly lo: number; readonly hi: number };
+  apply(y: Float32Array | Float64Array, o: number, n: number): void;
+}
+
+/** What a plan may assume of a kernel beyond the contract above. */
+export interface KernelTraits {
+  /** It honours `ctx.epilogue` on every path: a plan may fuse an activation into it. */
+  readonly epilogue?: boolean;
+  /** It writes every element of every output it allocates, so a reused buffer need not be zero-filled. */
+  readonly fills?: boolean;
+}
+
+const traits = new WeakMap<Kernel, KernelTraits>();
+
+/** Records `t` for kernel `k` (returned, for use in a table). */
+export function withTraits(k: Kernel, t: KernelTraits): Kernel {
+  traits.set(k, t);
+  return k;
+}
+
+export function traitsOf(k: Kernel): KernelTraits {
+  return traits.get(k) ?? {};
+}
 
 /** A family's kernels by exact ONNX op name. */
 export type KernelTable = Readonly<Record<string, Kernel | KernelEntry>>;

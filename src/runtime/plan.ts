@@ -13,7 +13,7 @@ import type { Node } from '../ir/node.js';
 import { getSchema } from '../ir/ops/registry.js';
 import { formatType, type ValueType } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
-import { NodeAttributes, type Kernel, type KernelContext } from './kernel.js';
+import { NodeAttributes, traitsOf, type Epilogue, type Kernel, type KernelContext } from './kernel.js';
 import type { KernelRegistry } from './registry.js';
 import { fromIrTensor, type Tensor } from './tensor.js';
 
@@ -41,6 +41,8 @@ export interface PlanStep {
   readonly fills: boolean;
   /** Set for a step that stands for several nodes (a fused elementwise chain). */
   readonly fused?: FusedStep;
+  /** The activation the kernel applies to output 0 (KernelContext.epilogue). */
+  readonly epilogue?: Epilogue;
 }
 
 /**
@@ -63,6 +65,11 @@ export interface FusedStep {
   readonly parts: readonly PlanStep[];
   /** Slots only the parts read and write (the fused form never makes them): freed after the step. */
   readonly internal: readonly number[];
+  /**
+   * The fused form reads input 0 element i before it writes output element i and writes every output
+   * element (an elementwise chain): output 0 may take over input 0's buffer (Note [in-place steps]).
+   */
+  readonly inPlace: boolean;
 }
 
 /** A step before liveness: what a StepFuser reads and writes. */
@@ -90,7 +97,8 @@ export interface PlanOptions {
    * outputs it allocates (Note [in-place steps]).
    */
   inPlace?: (node: Node) => boolean;
-  fuse?: StepFuser;
+  /** Step rewrites, applied in order (each sees the steps the one before returned). */
+  fuse?: StepFuser | readonly StepFuser[];
 }
 
 export interface ExecutionPlan {
@@ -103,6 +111,11 @@ export interface ExecutionPlan {
   readonly constants: readonly { slot: number; tensor: Tensor }[];
   /** Slots that are graph outputs: their buffers are never pooled. */
   readonly outputSlots: ReadonlySet<number>;
+  /**
+   * Slots holding the same tensor on every run (KernelContext.isConstant): initializers that no feed can
+   * override, and the outputs of cached steps that read only such slots.
+   */
+  readonly stable: ReadonlySet<number>;
   /** The slot of every value the plan reads or writes. */
   readonly slots: ReadonlyMap<Value, number>;
   /** Values read here but defined in an enclosing graph (a subgraph's outer scope): set by the caller, never released. */
@@ -177,11 +190,15 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
   const fixed = new Set(constants.map((c) => c.slot).filter((s) => !inputs.some((i) => i.slot === s)));
 
   if (options.cache) steps = markCached(steps, fixed, pinned);
-  const finish = (s: DraftStep): PlanStep => ({ ...s, release: [], memo: new Map<string, unknown>(), inPlace: [], fills: false });
-  if (options.fuse) {
+  const finish = (s: DraftStep): PlanStep => ({ ...s, release: [], memo: new Map<string, unknown>(), inPlace: [], fills: traitsOf(s.kernel).fills === true });
+  for (const fuse of options.fuse === undefined ? [] : typeof options.fuse === 'function' ? [options.fuse] : options.fuse) {
     const reads = new Map<number, number>();
     for (const s of steps) for (const x of [...s.inputs, ...s.captures]) if (x >= 0) reads.set(x, (reads.get(x) ?? 0) + 1);
-    steps = options.fuse(steps, { readers: (slot) => reads.get(slot) ?? 0, pinned, constants: fixed, finish });
+    steps = fuse(steps, { readers: (slot) => reads.get(slot) ?? 0, pinned, constants: fixed, finish });
+  }
+  const stable = new Set(fixed);
+  for (const s of steps) {
+    if (s.reuse === 'inputs' && s.inputs.every((x) => x < 0 || stable.has(x))) for (const o of s.outputs) if (o >= 0) stable.add(o);
   }
 
   const lastUse = new Map<number, number>();
@@ -196,19 +213,20 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
     slotCount: slots.size,
     steps: steps.map((s, i) => {
       const rel = release[i]!;
-      const inPlaceOk = s.fused !== undefined || (s.reuse === 'never' && options.inPlace?.(s.node) === true);
+      const inPlaceOk = s.fused !== undefined ? s.fused.inPlace : s.reuse === 'never' && options.inPlace?.(s.node) === true;
       return {
         ...s,
         release: rel,
         memo: new Map<string, unknown>(),
         inPlace: inPlaceOk && s.outputs[0] !== undefined && s.outputs[0] >= 0 && !pinned.has(s.outputs[0]) ? inPlaceInputs(s, rel, pinned) : [],
-        fills: inPlaceOk,
+        fills: inPlaceOk || traitsOf(s.kernel).fills === true,
       };
     }),
     inputs,
     outputs,
     constants,
     outputSlots: new Set(outputs.map((o) => o.slot)),
+    stable,
     slots,
     outer,
   };

@@ -16,6 +16,7 @@ import { buildPlan, type ExecutionPlan, type PlanOptions } from './plan.js';
 import { Tensor, tensorTypeOf } from './tensor.js';
 import { valueKindOf, type RuntimeValue } from './values.js';
 import { cpuBackend } from './cpu/index.js';
+import { fuseActivations } from './cpu/fusion/activation.js';
 import { fuseElementwiseChains, mayRunInPlace } from './cpu/fusion/elementwise-chain.js';
 import { expandFunctions } from './function-expand.js';
 
@@ -28,8 +29,10 @@ export interface SessionOptions {
    * graphOptimizationLevel. 'none': every node runs as given. 'basic': constants folded
    * (fold-constants), inference BatchNormalization folded into the Conv before it, and steps that depend
    * only on constants or on input shapes computed once and kept (Note [cached steps] in plan.ts). 'all'
-   * (the default): also, on the CPU backend, chains of float32 elementwise ops run as one fused step and
-   * elementwise outputs reuse the buffer of an input that dies there. Graph outputs are never fused away,
+   * (the default): also, on the CPU backend, a Conv/Gemm/MatMul and the activation that alone reads its
+   * output (Relu, Clip, LeakyRelu, HardSigmoid, HardSwish, Sigmoid) run as one step, chains of float32
+   * elementwise ops run as one fused step, and elementwise outputs reuse the buffer of an input that dies
+   * there. Graph outputs are never fused away,
    * and the Model passed in is not changed by any of this.
    */
   graphOptimization?: GraphOptimizationLevel;
@@ -83,7 +86,7 @@ export class Session {
     await backend.init?.();
     expandFunctions(model, backend.kernels);
     const planned = level === 'none' ? model : optimizeModel(model);
-    const planOptions: PlanOptions = level === 'none' ? {} : level === 'basic' || backend !== cpuBackend ? { cache: true } : { cache: true, fuse: fuseElementwiseChains, inPlace: mayRunInPlace };
+    const planOptions: PlanOptions = level === 'none' ? {} : level === 'basic' || backend !== cpuBackend ? { cache: true } : { cache: true, fuse: [fuseActivations, fuseElementwiseChains], inPlace: mayRunInPlace };
     const graphs = new GraphRunner(planned.opsetImports, backend.kernels, planOptions);
     // Every graph is planned before any error is thrown, so missing kernels in subgraphs are reported too.
     const missing: UnsupportedOpsError[] = [];

@@ -239,6 +239,7 @@ function fuse(chain: readonly DraftStep[], entry: readonly number[], info: Fusio
       run: (ctx) => chainRun.run(ctx),
       parts: chain.map(info.finish),
       internal: chain.slice(0, -1).map((s) => s.outputs[0]!),
+      inPlace: true,
     },
   };
 }

@@ -5,8 +5,10 @@
  * unpadded kernel skips the gather; group == channels with one input channel per group runs a direct
  * depthwise loop. ConvTranspose multiplies Wᵀ·X and scatters the columns back (col2im) through the same
  * table. The window geometry and tap table depend only on shapes and attributes: made once per step.
+ * Conv applies a fused activation (`ctx.epilogue`): as a clamp inside the WebAssembly kernels, else over
+ * its finished output.
  */
-import type { KernelContext, KernelTable } from '../../../kernel.js';
+import { withTraits, type KernelContext, type KernelTable } from '../../../kernel.js';
 import type { Tensor } from '../../../tensor.js';
 import { numbersOf, storeNumbers } from '../../numeric.js';
 import { gemmBlock } from '../math/matmul.js';
@@ -52,12 +54,15 @@ function conv(ctx: KernelContext): void {
   const win = ctx.memo(`window:${shapeKey}`, () => windowOf(ctx, X.dims.slice(2), ctx.attrs.intsOpt('kernel_shape') ?? W.dims.slice(2)));
   const { inDims, kernel } = win;
   const out = ctx.output(0, [N, M, ...win.outDims], X.type);
+  const ep = ctx.epilogue;
   const wasm = wasmKernels();
   if (wasm && inDims.length <= 2 && X.type !== 'float64' && W.type === X.type && (!B || B.type === X.type)) {
-    // Float32 or float16 (computed in float32).
+    // Float32 or float16 (computed in float32). Float32 constants stay in wasm memory across runs.
     const y = resultBuffer(out) as Float32Array;
     const shape = ctx.memo(`conv2d:${shapeKey}`, () => conv2dShape(N, C, M, group, win));
-    wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y);
+    const keep = X.type === 'float32' ? { b: ctx.isConstant(1), c: ctx.isConstant(2) } : undefined;
+    wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y, ep?.clamp, keep);
+    if (ep !== undefined && ep.clamp === undefined) ep.apply(y, 0, y.length);
     storeNumbers(y, out);
     return;
   }
@@ -114,6 +119,7 @@ function conv(ctx: KernelContext): void {
       }
   }
   if (B) addBias(y, numbersOf(B), N, M, outSize);
+  if (ep !== undefined) ep.apply(y, 0, y.length);
   storeNumbers(y, out);
 }
 
@@ -242,4 +248,8 @@ function convTranspose(ctx: KernelContext): void {
   storeNumbers(y, out);
 }
 
-export const convKernels: KernelTable = { Conv: conv, ConvTranspose: convTranspose, ...instanceNormKernels };
+export const convKernels: KernelTable = {
+  Conv: withTraits(conv, { epilogue: true, fills: true }),
+  ConvTranspose: withTraits(convTranspose, { fills: true }),
+  ...instanceNormKernels,
+};

@@ -2,12 +2,13 @@
  * MatMul (numpy semantics: batch dims broadcast, 1-D operands promoted) and Gemm. Float32 (and float16,
  * computed in float32) run on the WebAssembly SIMD kernels when they are up, else on the JavaScript
  * `sgemm`; both accumulate in float32 like onnxruntime's MLAS. float64 and the integer types use the
- * blocked i-k-j loop below, accumulating in float64.
+ * blocked i-k-j loop below, accumulating in float64. Both apply a fused activation (`ctx.epilogue`): as a
+ * clamp in the WebAssembly epilogue, else over the finished result.
  */
-import type { KernelContext, KernelTable } from '../../../kernel.js';
+import { withTraits, type Epilogue, type KernelContext, type KernelTable } from '../../../kernel.js';
 import { isBigType, Tensor, type TensorType } from '../../../tensor.js';
 import { broadcastShape, stridesOf } from '../../broadcast.js';
-import { numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { isIntegerType, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
 import { wasmKernels } from '../../wasm/instance.js';
 import { wasmGemm, wasmMatMul } from '../../wasm/ops.js';
 import { sgemm } from '../conv/sgemm.js';
@@ -67,7 +68,7 @@ function matmul(ctx: KernelContext): void {
     ao: batchOffsets(batch, aDims, m * k),
     bo: batchOffsets(batch, bDims, k * n),
   }));
-  matmulInto(A, B, ao, bo, m, n, k, out);
+  matmulInto(ctx, A, B, ao, bo, m, n, k, out);
 }
 
 function batchOffsets(batch: readonly number[], dims: readonly number[], matSize: number): Int32Array {
@@ -89,7 +90,8 @@ function batchOffsets(batch: readonly number[], dims: readonly number[], matSize
   return offs;
 }
 
-function matmulInto(A: Tensor, B: Tensor, ao: Int32Array, bo: Int32Array, m: number, n: number, k: number, out: Tensor): void {
+function matmulInto(ctx: KernelContext, A: Tensor, B: Tensor, ao: Int32Array, bo: Int32Array, m: number, n: number, k: number, out: Tensor): void {
+  const ep = ctx.epilogue;
   const total = ao.length;
   if (isBigType(out.type)) {
     const a = A.data as BigInt64Array;
@@ -109,10 +111,13 @@ function matmulInto(A: Tensor, B: Tensor, ao: Int32Array, bo: Int32Array, m: num
     const b = f32Of(B);
     const c = f32Result(out);
     const w = wasmKernels();
-    if (w) wasmMatMul(w, a, ao, b, bo, c, m, n, k);
-    else {
+    if (w) {
+      wasmMatMul(w, a, ao, b, bo, c, m, n, k, ep?.clamp, { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1) });
+      if (ep !== undefined && ep.clamp === undefined) ep.apply(c, 0, c.length);
+    } else {
       c.fill(0);
       for (let t = 0; t < total; t++) sgemm(a, ao[t]!, b, bo[t]!, c, t * m * n, m, n, k);
+      ep?.apply(c, 0, c.length);
     }
     storeNumbers(c, out);
     return;
@@ -123,6 +128,7 @@ function matmulInto(A: Tensor, B: Tensor, ao: Int32Array, bo: Int32Array, m: num
   const acc = out.type === 'float64' ? (out.data as Float64Array) : new Float64Array(total * m * n);
   acc.fill(0);
   for (let t = 0; t < total; t++) gemmBlock(a, ao[t]!, b, bo[t]!, acc, t * m * n, m, n, k);
+  applyFloat(ep, acc, out);
   if (acc === out.data) return;
   const res = scratchFor(out.type, acc.length);
   res.set(acc);
@@ -150,13 +156,18 @@ function gemm(ctx: KernelContext): void {
     const c = f32Result(out);
     const w = wasmKernels();
     const cArg = C && beta !== 0 ? { data: f32Of(C), dims: C.dims } : undefined;
-    if (w) wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg }, c);
-    else {
+    const ep = ctx.epilogue;
+    if (w) {
+      const constant = { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1), c: C?.type === 'float32' && ctx.isConstant(2) };
+      wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg, clamp: ep?.clamp, constant }, c);
+      if (ep !== undefined && ep.clamp === undefined) ep.apply(c, 0, c.length);
+    } else {
       const a = ta ? transposeF32(f32Of(A), A.dims[0]!, A.dims[1]!) : f32Of(A);
       const b = tb ? transposeF32(f32Of(B), B.dims[0]!, B.dims[1]!) : f32Of(B);
       c.fill(0);
       sgemm(a, 0, b, 0, c, 0, m, n, k);
       scaleAdd(c, m, n, alpha, beta, cArg?.data, cd);
+      ep?.apply(c, 0, c.length);
     }
     storeNumbers(c, out);
     return;
@@ -167,10 +178,16 @@ function gemm(ctx: KernelContext): void {
   acc.fill(0);
   gemmBlock(a, 0, b, 0, acc, 0, m, n, k);
   scaleAdd(acc, m, n, alpha, beta, C && beta !== 0 ? numbersOf(C) : undefined, cd);
+  applyFloat(ctx.epilogue, acc, out);
   if (acc === out.data) return;
   const res = scratchFor(out.type, acc.length);
   res.set(acc);
   storeNumbers(res, out);
+}
+
+/** A fused activation over a float64 accumulator: only for float outputs (an integer product never gets one). */
+function applyFloat(ep: Epilogue | undefined, acc: Float64Array, out: Tensor): void {
+  if (ep !== undefined && !isIntegerType(out.type)) ep.apply(acc, 0, acc.length);
 }
 
 /** acc = alpha * acc + beta * c, c of dims `cd` ([1|m, 1|n]) broadcast. */
@@ -196,4 +213,7 @@ function transposed(x: ArrayLike<number>, t: boolean, r: number, c: number): Arr
   return y;
 }
 
-export const matmulKernels: KernelTable = { MatMul: matmul, Gemm: gemm };
+export const matmulKernels: KernelTable = {
+  MatMul: withTraits(matmul, { epilogue: true, fills: true }),
+  Gemm: withTraits(gemm, { epilogue: true, fills: true }),
+};
