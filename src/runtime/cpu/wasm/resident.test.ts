@@ -1,0 +1,124 @@
+/**
+ * Constant operands resident in wasm memory (ops.ts, Note [resident constants]): products and
+ * convolutions with resident operands give bit for bit what the copying calls give, on every shape the
+ * kernel tests use; the region is made once per operand and form, survives other calls, is dropped when
+ * someone else resets the allocator, and hands freed blocks back.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initWasm, wasmKernels, type WasmKernels } from './instance.js';
+import { beginCall, endCall, wasmConv2d, wasmGemm, wasmMatMul, type Conv2dShape, type GemmArgs } from './ops.js';
+
+function rand(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return Float32Array.from({ length: n }, () => ((s = (s * 1664525 + 1013904223) >>> 0), s / 2 ** 31 - 1));
+}
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [3, 5, 7], [7, 1, 13], [4, 1, 300], [13, 31, 29], [17, 33, 65], [33, 3, 1000], [6, 300, 40], [64, 130, 96], [20, 45, 517], [200, 70, 30],
+];
+
+let w: WasmKernels;
+beforeAll(async () => {
+  await initWasm();
+  w = wasmKernels()!;
+  expect(w).toBeDefined();
+});
+
+/** Floats the resident region holds now. */
+const regionSize = (): number => {
+  const h = beginCall(w);
+  endCall(w, h);
+  return h.size;
+};
+
+describe('resident constants', () => {
+  it.each(SHAPES)('Gemm m=%i n=%i k=%i: resident A, B (plain and transposed) and C give the copying call bit for bit', (m, n, k) => {
+    for (const [transA, transB] of [[false, false], [false, true], [true, true]] as const) {
+      const g: GemmArgs = { a: rand(m * k, m + k), transA, b: rand(k * n, n + 2 * k), transB, m, n, k, alpha: 0.75, beta: 1, c: { data: rand(n, 5), dims: [n] } };
+      const want = new Float32Array(m * n);
+      wasmGemm(w, g, want);
+      for (let call = 0; call < 3; call++) {
+        const got = new Float32Array(m * n);
+        wasmGemm(w, { ...g, constant: { a: transA, b: true, c: true } }, got);
+        expect(Array.from(got), `transA=${transA} transB=${transB} call ${call}`).toEqual(Array.from(want));
+      }
+      const clamp = { lo: -0.1, hi: 0.3 };
+      const clamped = new Float32Array(m * n);
+      wasmGemm(w, { ...g, clamp }, clamped);
+      const got = new Float32Array(m * n);
+      wasmGemm(w, { ...g, clamp, constant: { b: true } }, got);
+      expect(Array.from(got)).toEqual(Array.from(clamped));
+    }
+  });
+
+  it.each(SHAPES)('MatMul m=%i n=%i k=%i: a shared resident B, batched, and per-batch Bs', (m, n, k) => {
+    const a = rand(3 * m * k, m);
+    const b = rand(3 * k * n, n);
+    const ao = Int32Array.of(0, m * k, 2 * m * k);
+    for (const bo of [Int32Array.of(0, 0, 0), Int32Array.of(0, k * n, 2 * k * n)]) {
+      const want = new Float32Array(3 * m * n);
+      wasmMatMul(w, a, ao, b, bo, want, m, n, k, { lo: -1, hi: 0.5 });
+      for (let call = 0; call < 2; call++) {
+        const got = new Float32Array(3 * m * n);
+        wasmMatMul(w, a, ao, b, bo, got, m, n, k, { lo: -1, hi: 0.5 }, { a: call === 1, b: true });
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
+  });
+
+  it('Conv: resident weights and bias, grouped and depthwise', () => {
+    const shapes: Conv2dShape[] = [
+      { N: 2, C: 8, H: 12, W: 11, M: 16, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 12, OW: 11 },
+      { N: 1, C: 8, H: 9, W: 9, M: 8, group: 2, KH: 1, KW: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pl: 0, OH: 9, OW: 9 },
+      { N: 1, C: 6, H: 10, W: 10, M: 12, group: 6, KH: 3, KW: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pl: 1, OH: 5, OW: 5 },
+    ];
+    for (const s of shapes) {
+      const x = rand(s.N * s.C * s.H * s.W, 1);
+      const wt = rand((s.M * s.C * s.KH * s.KW) / s.group, 2);
+      const bias = rand(s.M, 3);
+      const want = new Float32Array(s.N * s.M * s.OH * s.OW);
+      wasmConv2d(w, s, x, wt, bias, want, { lo: 0, hi: Infinity });
+      for (let call = 0; call < 2; call++) {
+        const got = new Float32Array(want.length);
+        wasmConv2d(w, s, x, wt, bias, got, { lo: 0, hi: Infinity }, { b: true, c: true });
+        expect(Array.from(got)).toEqual(Array.from(want));
+      }
+    }
+  });
+
+  it('makes each operand and form once, and drops the region when someone else resets the allocator', () => {
+    const s: Conv2dShape = { N: 1, C: 4, H: 6, W: 6, M: 4, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 6, OW: 6 };
+    const x = rand(144, 1);
+    const wt = rand(144, 2);
+    const want = new Float32Array(144);
+    wasmConv2d(w, s, x, wt, undefined, want);
+    const got = new Float32Array(144);
+    wasmConv2d(w, s, x, wt, undefined, got, undefined, { b: true });
+    const size = regionSize();
+    expect(size).toBeGreaterThanOrEqual(144);
+    for (let i = 0; i < 3; i++) wasmConv2d(w, s, x, wt, undefined, got, undefined, { b: true });
+    expect(regionSize()).toBe(size);
+    // A caller of the raw exports writes over the bottom of memory: the entries go, and come back right.
+    w.begin();
+    w.put(new Float32Array(4096).fill(7));
+    wasmConv2d(w, s, x, wt, undefined, got, undefined, { b: true });
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+
+  it('reuses freed blocks and shrinks from the top', () => {
+    const h = beginCall(w);
+    h.drop();
+    const a = h.take(64)!;
+    const b = h.take(32)!;
+    const c = h.take(16)!;
+    expect([b - a, c - b]).toEqual([256, 128]);
+    h.give(b, 32);
+    expect(h.take(16)).toBe(b);
+    h.give(c, 16);
+    h.give(b, 16);
+    expect(h.size).toBe(64);
+    h.give(a, 64);
+    expect([h.size, h.free]).toEqual([0, []]);
+    h.drop();
+  });
+});
