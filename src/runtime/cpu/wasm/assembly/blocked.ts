@@ -1,8 +1,14 @@
 // The cache-blocked product: B is packed block by block (KC rows x NC columns) into 8-column panels that
 // sgemm streams sequentially, over row blocks of MC. A convolution packs its B straight from the padded
 // input planes (an implicit im2col: the column matrix never exists whole).
+//
+// Note [one summation order]: an element of C sums its k products in order within each KC block of k,
+// then adds the blocks one after another (alpha per block), or, read in place (direct), all k in one run;
+// its row, its column and how many neighbours share its tile never change that. So any split of C into
+// row or column ranges gives bit-identical results, as long as every range runs the mode (blocked or
+// direct) that `gemmBlocked` picks for the whole product: the intra-op threads (../../parallel) rely on it.
 
-import { alloc, mark, release } from "./scratch";
+import { alloc, mark, release, SLACK } from "./scratch";
 import { ACCUMULATE, CLAMP, COL_BIAS, PACKED_B, ROW_BIAS, sgemm } from "./sgemm";
 
 const KC: i32 = 256;
@@ -51,6 +57,8 @@ let csw: i32 = 0;
 let cdh: i32 = 0;
 let cdw: i32 = 0;
 let cOW: i32 = 0;
+/** The first column of the range convGemmRange computes (packConv's column j is column cJ0 + j). */
+let cJ0: i32 = 0;
 /** NC int offsets: output position j0 + q starts at padded offset colOff[q] (floats). */
 let colOff: usize = 0;
 /** KC int offsets: row k0 + kk of B starts at byte rowOff[kk] of the planes. */
@@ -141,7 +149,7 @@ function blocked(
     const fl = (k0 == 0 ? flags & ACCUMULATE : ACCUMULATE) | (k0 + kc >= k ? flags & (ROW_BIAS | COL_BIAS | CLAMP) : 0) | PACKED_B;
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = min(NC, n - j0);
-      if (conv) packConv(k0, kc, j0, nc, pb);
+      if (conv) packConv(k0, kc, cJ0 + j0, nc, pb);
       else packRows(b, ldb, k0, kc, j0, nc, pb);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
@@ -156,6 +164,11 @@ function blocked(
   return 0;
 }
 
+/** Whether `gemm` runs the product blocked over packed panels (1) or reads B in place (0). */
+export function gemmBlocked(m: i32, n: i32, k: i32, flags: i32): i32 {
+  return (flags & PACKED_B) != 0 || m <= 4 || k * n <= DIRECT_B ? 0 : 1;
+}
+
 /**
  * sgemm's product for any size: small ones read B in place, larger ones run blocked over packed panels.
  * Returns -1 when scratch memory runs out.
@@ -164,7 +177,18 @@ export function gemm(
   a: usize, aRow: i32, aK: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32,
   alpha: f32, flags: i32, rowBias: usize, colBias: usize, lo: f32, hi: f32,
 ): i32 {
-  if ((flags & PACKED_B) != 0 || m <= 4 || k * n <= DIRECT_B) {
+  return gemmWith(gemmBlocked(m, n, k, flags), a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi);
+}
+
+/**
+ * `gemm` in the given mode (gemmBlocked's answer for the whole product), for a row or column range of it:
+ * see Note [one summation order]. Returns -1 when scratch memory runs out.
+ */
+export function gemmWith(
+  blockedMode: i32, a: usize, aRow: i32, aK: i32, b: usize, ldb: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32,
+  alpha: f32, flags: i32, rowBias: usize, colBias: usize, lo: f32, hi: f32,
+): i32 {
+  if (blockedMode == 0) {
     sgemm(a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi);
     return 0;
   }
@@ -179,6 +203,17 @@ export function convGemm(
   a: usize, x: usize, Hp: i32, Wp: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, OW: i32,
   c: usize, m: i32, n: i32, k: i32, flags: i32, rowBias: usize, lo: f32, hi: f32,
 ): i32 {
+  return convGemmRange(a, x, Hp, Wp, KH, KW, sh, sw, dh, dw, OW, c, n, m, 0, n, k, flags, rowBias, lo, hi);
+}
+
+/**
+ * convGemm's columns j0 .. j0+n of C (row stride ldc; c is the start of column 0), so output positions
+ * can be split between threads. Returns -1 when scratch memory runs out.
+ */
+export function convGemmRange(
+  a: usize, x: usize, Hp: i32, Wp: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, OW: i32,
+  c: usize, ldc: i32, m: i32, j0: i32, n: i32, k: i32, flags: i32, rowBias: usize, lo: f32, hi: f32,
+): i32 {
   cx = x;
   cHp = Hp;
   cWp = Wp;
@@ -189,5 +224,14 @@ export function convGemm(
   cdh = dh;
   cdw = dw;
   cOW = OW;
-  return blocked(true, a, k, 1, 0, 0, c, n, m, n, k, 1, flags, rowBias, 0, lo, hi);
+  cJ0 = j0;
+  return blocked(true, a, k, 1, 0, 0, c + ((<usize>j0) << 2), ldc, m, n, k, 1, flags, rowBias, 0, lo, hi);
+}
+
+/**
+ * An upper bound on the scratch bytes one gemmWith or convGemmRange call allocates (the packed panel and
+ * the offset tables, each with the allocator's slack and alignment): each intra-op thread owns this much.
+ */
+export function rangeScratchBytes(): usize {
+  return ((<usize>(KC * NC + NC + KC)) << 2) + 3 * (SLACK + 16);
 }

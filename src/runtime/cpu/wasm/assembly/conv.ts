@@ -3,7 +3,7 @@
 // direct depthwise loop below runs over them.
 
 import { alloc, copyF32 } from "./scratch";
-import { convGemm, gemm } from "./blocked";
+import { convGemmRange, gemmBlocked, gemmWith } from "./blocked";
 import { CLAMP, ROW_BIAS, storeN } from "./sgemm";
 
 /** Extent of the padded input actually read along one axis. */
@@ -25,6 +25,43 @@ function padPlanes(x: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, 
     for (let h = 0; h < h1; h++) copyF32(dst + (<usize>(((c * Hp + h + pt) * Wp + pl) << 2)), x + (<usize>(((c * H + h) * W) << 2)), w1);
 }
 
+// conv2d's geometry, set by `geometry`: the planes its products read are [Hp, Wp] (the input's own when
+// nothing is padded), and a 1x1 unit-stride unpadded kernel multiplies the input directly.
+let gHp: i32 = 0;
+let gWp: i32 = 0;
+let gPad: bool = false;
+let gDirect: bool = false;
+
+function geometry(H: i32, W: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32): void {
+  let Hp = extent(OH, KH, sh, dh);
+  let Wp = extent(OW, KW, sw, dw);
+  const pad = pt > 0 || pl > 0 || Hp > H || Wp > W;
+  if (!pad) {
+    Hp = H;
+    Wp = W;
+  }
+  gHp = Hp;
+  gWp = Wp;
+  gPad = pad;
+  gDirect = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pad && Hp == OH && Wp == OW;
+}
+
+/**
+ * Output channels i0 .. i1 (of Mg = M / G per group) and positions j0 .. j1 of one image's group: `src`
+ * holds its Cg input planes, padded when the geometry pads. Returns -1 when scratch memory runs out.
+ */
+@inline
+function convPart(
+  src: usize, wg: usize, bg: usize, yo: usize, Mg: i32, K: i32, P: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32,
+  OW: i32, gflags: i32, lo: f32, hi: f32, i0: i32, i1: i32, j0: i32, j1: i32,
+): i32 {
+  const a = wg + (<usize>(i0 * K) << 2);
+  const c = yo + (<usize>(i0 * P) << 2);
+  const rb = bg + (<usize>i0 << 2);
+  if (gDirect) return gemmWith(gemmBlocked(Mg, P, K, gflags), a, K, 1, src + (<usize>j0 << 2), P, c + (<usize>j0 << 2), P, i1 - i0, j1 - j0, K, 1, gflags, rb, 0, lo, hi);
+  return convGemmRange(a, src, gHp, gWp, KH, KW, sh, sw, dh, dw, OW, c, P, i1 - i0, j0, j1 - j0, K, gflags, rb, lo, hi);
+}
+
 /**
  * y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/G, KH, KW]) (+ bias [M]), clamped to [lo, hi] when
  * flags has CLAMP; pt/pl are the begin pads (the end pads only show in OH/OW). Returns -1 when scratch
@@ -38,32 +75,67 @@ export function conv2d(
   const Mg = M / G;
   const K = Cg * KH * KW;
   const P = OH * OW;
-  let Hp = extent(OH, KH, sh, dh);
-  let Wp = extent(OW, KW, sw, dw);
-  const pad = pt > 0 || pl > 0 || Hp > H || Wp > W;
-  if (!pad) {
-    Hp = H;
-    Wp = W;
-  }
-  const direct = KH == 1 && KW == 1 && sh == 1 && sw == 1 && !pad && Hp == OH && Wp == OW;
-  const xp: usize = pad ? alloc((<usize>(Cg * Hp * Wp)) << 2) : 0;
+  geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
+  const pad = gPad;
+  const xp: usize = pad ? alloc((<usize>(Cg * gHp * gWp)) << 2) : 0;
   if (pad && xp == 0) return -1;
   const gflags = (flags & CLAMP) | (bias != 0 ? ROW_BIAS : 0);
   for (let n = 0; n < N; n++)
     for (let g = 0; g < G; g++) {
       let src = x + (<usize>((n * C + g * Cg) * H * W) << 2);
+      if (pad) {
+        padPlanes(src, Cg, H, W, pt, pl, gHp, gWp, xp);
+        src = xp;
+      }
       const wg = w + (<usize>(g * Mg * K) << 2);
       const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
       const bg = bias + (<usize>(g * Mg) << 2);
-      let rc: i32;
-      if (direct) rc = gemm(wg, K, 1, src, P, yo, P, Mg, P, K, 1, gflags, bg, 0, lo, hi);
-      else {
-        if (pad) {
-          padPlanes(src, Cg, H, W, pt, pl, Hp, Wp, xp);
-          src = xp;
-        }
-        rc = convGemm(wg, src, Hp, Wp, KH, KW, sh, sw, dh, dw, OW, yo, Mg, P, K, gflags, bg, lo, hi);
-      }
+      const rc = convPart(src, wg, bg, yo, Mg, K, P, KH, KW, sh, sw, dh, dw, OW, gflags, lo, hi, 0, Mg, 0, P);
+      if (rc < 0) return rc;
+    }
+  return 0;
+}
+
+/**
+ * The planes conv2d's products read, for every image at once, so threads can share them: x itself when
+ * nothing is padded, else [N, C, Hp, Wp] zero-bordered copies in scratch memory (0 when it runs out).
+ */
+export function conv2dPlanes(
+  x: usize, N: i32, C: i32, H: i32, W: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32,
+): usize {
+  geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
+  if (!gPad) return x;
+  const plane = gHp * gWp;
+  const xp = alloc((<usize>(N * C * plane)) << 2);
+  if (xp == 0) return 0;
+  for (let n = 0; n < N; n++) padPlanes(x + (<usize>(n * C * H * W) << 2), C, H, W, pt, pl, gHp, gWp, xp + (<usize>(n * C * plane) << 2));
+  return xp;
+}
+
+/**
+ * conv2d's output channels i0 .. i1 (within each group) and positions j0 .. j1, for every image and
+ * group, reading the planes conv2dPlanes returned: one thread's share, bit-identical to conv2d's values
+ * there (Note [one summation order] in blocked.ts). Returns -1 when scratch memory runs out.
+ */
+export function conv2dRange(
+  planes: usize, w: usize, bias: usize, y: usize, N: i32, C: i32, H: i32, W: i32, M: i32, G: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): i32 {
+  const Cg = C / G;
+  const Mg = M / G;
+  const K = Cg * KH * KW;
+  const P = OH * OW;
+  geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
+  const plane = gPad ? gHp * gWp : H * W;
+  const gflags = (flags & CLAMP) | (bias != 0 ? ROW_BIAS : 0);
+  for (let n = 0; n < N; n++)
+    for (let g = 0; g < G; g++) {
+      const src = planes + (<usize>((n * C + g * Cg) * plane) << 2);
+      const wg = w + (<usize>(g * Mg * K) << 2);
+      const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
+      const bg = bias + (<usize>(g * Mg) << 2);
+      const rc = convPart(src, wg, bg, yo, Mg, K, P, KH, KW, sh, sw, dh, dw, OW, gflags, lo, hi, i0, i1, j0, j1);
       if (rc < 0) return rc;
     }
   return 0;

@@ -3,7 +3,7 @@
 // demand and never shrinks. Every block is 16-byte aligned and followed by SLACK spare bytes, so the
 // vector loops may read (never write) a few lanes past a row's end; see Note [over-read lanes] in sgemm.ts.
 
-const SLACK: usize = 64;
+export const SLACK: usize = 64;
 
 let top: usize = 0;
 

@@ -1,0 +1,64 @@
+/**
+ * 2-D convolution over the intra-op threads: wasm/ops.ts's wasmConv2d (not the depthwise case, which is
+ * memory-bound and declined) with the output positions (or, when there are few, the output channels)
+ * split between threads. The caller's thread pads every image's planes once (conv2dPlanes); each thread
+ * then runs conv2dRange, its range of every image and group, in one round. False when it declines, as in
+ * gemm.ts; results are bit-identical to wasmConv2d's.
+ */
+import { FLAGS, type ClampRange } from './gemm.js';
+import { splitOutput } from './partition.js';
+import { poolFor } from './threads.js';
+
+/** A 2-D convolution's geometry, as wasm/ops.ts's Conv2dShape (1-D: H = KH = 1). */
+export interface ParallelConvShape {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  M: number;
+  group: number;
+  KH: number;
+  KW: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  pt: number;
+  pl: number;
+  OH: number;
+  OW: number;
+}
+
+/**
+ * wasmConv2d on the threads: y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/group, KH, KW]) + bias,
+ * clamped. False when it declines.
+ */
+export function parallelConv2d(
+  s: ParallelConvShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: ClampRange,
+): boolean {
+  if (s.group === s.C && s.M % s.C === 0 && s.group > 1) return false;
+  const Mg = s.M / s.group;
+  const P = s.OH * s.OW;
+  const K = (s.C / s.group) * s.KH * s.KW;
+  const use = poolFor(s.N * s.M * P * K);
+  if (!use) return false;
+  const { pool, threads } = use;
+  const split = splitOutput(Mg, P, threads);
+  if (split === undefined) return false;
+  pool.begin();
+  const xp = pool.put(x);
+  const wp = pool.put(wt);
+  const bp = bias ? pool.put(bias) : 0;
+  const yp = pool.alloc(y.length);
+  if (xp === 0 || wp === 0 || (bias && bp === 0) || yp === 0) return false;
+  const { N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW } = s;
+  const planes = pool.x.conv2dPlanes(xp, N, C, H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
+  if (planes === 0) return false;
+  const [flags, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  const head = [planes, wp, bp, yp, N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW, flags, lo, hi];
+  const shares = split.map((r) => [{ fn: 'conv2dRange' as const, args: [...head, r.i0, r.i1, r.j0, r.j1] }]);
+  pool.run(shares);
+  const base = yp >> 2;
+  y.set(pool.heap().subarray(base, base + y.length));
+  return true;
+}

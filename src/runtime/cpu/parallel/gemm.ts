@@ -1,0 +1,162 @@
+/**
+ * MatMul and Gemm over the intra-op threads: the same operands and epilogue as wasm/ops.ts's wasmMatMul and
+ * wasmGemm, laid out in the pool's shared memory, with the output split between threads (partition.ts).
+ * Each returns false, having done nothing, when it declines (one thread set, too little work, an output
+ * too small to split, operands that do not fit the shared memory): the caller then runs its one-thread path.
+ * Results are bit-identical to that path (Note [one summation order] in ../wasm/assembly/blocked.ts).
+ */
+import type { Call, ThreadPool } from './pool.js';
+import { splitItems, splitOutput } from './partition.js';
+import { poolFor } from './threads.js';
+
+/** sgemm's epilogue flags (assembly/sgemm.ts). */
+export const FLAGS = { ACCUMULATE: 1, ROW_BIAS: 2, COL_BIAS: 4, CLAMP: 8 } as const;
+
+/** A fused activation: the result clamped to [lo, hi] (as wasm/ops.ts's Clamp). */
+export interface ClampRange {
+  lo: number;
+  hi: number;
+}
+
+/** gemmWith's arguments after its mode: a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi. */
+type GemmCall = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+/**
+ * The calls that compute rows i0 .. i1 and columns j0 .. j1 of one product (pointers offset to them).
+ * `mode` is gemmBlocked's answer for the whole product, so every share sums as one thread would.
+ */
+function rangeCall(mode: number, g: GemmCall, i0: number, i1: number, j0: number, j1: number): Call {
+  const [a, aRow, aK, b, ldb, c, ldc, , , k, alpha, flags, rowBias, colBias, lo, hi] = g;
+  return {
+    fn: 'gemmWith',
+    args: [
+      mode, a + 4 * i0 * aRow, aRow, aK, b + 4 * j0, ldb, c + 4 * (i0 * ldc + j0), ldc, i1 - i0, j1 - j0, k, alpha, flags,
+      rowBias + 4 * i0, colBias + 4 * j0, lo, hi,
+    ],
+  };
+}
+
+/** Shares for one product or a list of same-shaped ones, or undefined when they cannot be split. */
+function gemmShares(pool: ThreadPool, threads: number, products: GemmCall[]): Call[][] | undefined {
+  const first = products[0]!;
+  const [m, n, k, flags] = [first[7], first[8], first[9], first[11]];
+  const mode = pool.x.gemmBlocked(m, n, k, flags);
+  if (products.length >= threads && (products.length % threads === 0 || products.length >= 4 * threads)) {
+    // Whole products per thread (evenly enough).
+    return splitItems(products.length, threads).map(([t0, t1]) => products.slice(t0, t1).map((g) => rangeCall(mode, g, 0, m, 0, n)));
+  }
+  const split = splitOutput(m, n, threads);
+  return split?.map((s) => products.map((g) => rangeCall(mode, g, s.i0, s.i1, s.j0, s.j1)));
+}
+
+/** Runs the shares; false when they do not fit the pool's parameter slots. */
+function runShares(pool: ThreadPool, shares: Call[][] | undefined): boolean {
+  if (shares === undefined || shares.length < 2 || !pool.fits(shares)) return false;
+  pool.run(shares);
+  return true;
+}
+
+/**
+ * wasmMatMul on the threads: out[t] = A_t · B_t for each batch t (A_t at element ao[t] of `a`, m x k; B_t at
+ * bo[t] of `b`, k x n; out [batch, m, n]), clamped when `clamp` is given. False when it declines.
+ */
+export function parallelMatMul(
+  a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number, clamp?: ClampRange,
+): boolean {
+  const total = ao.length;
+  const use = poolFor(total * m * n * k);
+  if (!use) return false;
+  const { pool, threads } = use;
+  pool.begin();
+  const ap = pool.put(a);
+  const bp = pool.put(b);
+  const cp = pool.alloc(out.length);
+  if (ap === 0 || bp === 0 || cp === 0) return false;
+  const [flags, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  const products: GemmCall[] = [];
+  if (stacked(ao, bo, m * k)) {
+    // As wasmMatMul: a batch over one B whose A matrices follow each other is one product of total*m rows.
+    products.push([ap + ao[0]! * 4, k, 1, bp + bo[0]! * 4, n, cp, n, total * m, n, k, 1, flags, 0, 0, lo, hi]);
+  } else {
+    for (let t = 0; t < total; t++) products.push([ap + ao[t]! * 4, k, 1, bp + bo[t]! * 4, n, cp + t * m * n * 4, n, m, n, k, 1, flags, 0, 0, lo, hi]);
+  }
+  if (!runShares(pool, gemmShares(pool, threads, products))) return false;
+  const c = cp >> 2;
+  out.set(pool.heap().subarray(c, c + out.length));
+  return true;
+}
+
+/** Whether every batch shares one B and the A matrices follow each other. */
+function stacked(ao: Int32Array, bo: Int32Array, aSize: number): boolean {
+  for (let t = 0; t < ao.length; t++) if (bo[t] !== bo[0] || ao[t] !== ao[0]! + t * aSize) return false;
+  return true;
+}
+
+/** Gemm operands, as wasm/ops.ts's GemmArgs: A [m x k] (stored [k x m] when transA), B [k x n] ([n x k] when transB). */
+export interface ParallelGemmArgs {
+  a: Float32Array;
+  transA: boolean;
+  b: Float32Array;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha: number;
+  beta: number;
+  /** C and its dims, already checked to broadcast to [m, n] (rank <= 2). */
+  c?: { data: Float32Array; dims: readonly number[] };
+  /** The result clamped to [lo, hi] (a fused Relu or Clip). */
+  clamp?: ClampRange;
+}
+
+/** wasmGemm on the threads: out [m x n] = alpha * A·B + beta * C (C broadcast), clamped. False when it declines. */
+export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
+  const { m, n, k, clamp } = g;
+  const use = poolFor(m * n * k);
+  if (!use) return false;
+  const { pool, threads } = use;
+  pool.begin();
+  const ap = pool.put(g.a);
+  let bp = pool.put(g.b);
+  if (ap === 0 || bp === 0) return false;
+  if (g.transB) {
+    const t = pool.alloc(k * n);
+    if (t === 0) return false;
+    pool.x.transpose(bp, n, k, t);
+    bp = t;
+  }
+  const cp = pool.alloc(m * n);
+  if (cp === 0) return false;
+  let flags = clamp ? FLAGS.CLAMP : 0;
+  let rowBias = 0;
+  let colBias = 0;
+  const c = g.c;
+  if (c && g.beta !== 0) {
+    const [cr, cc] = c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]!] : [c.dims[0]!, c.dims[1]!];
+    if (g.beta === 1 && cr === 1 && cc === n && n > 1) {
+      colBias = pool.put(c.data);
+      flags |= FLAGS.COL_BIAS;
+    } else if (g.beta === 1 && cc === 1 && cr === m && m > 1) {
+      rowBias = pool.put(c.data);
+      flags |= FLAGS.ROW_BIAS;
+    } else {
+      const heap = pool.heap();
+      const base = cp >> 2;
+      const cd = c.data;
+      for (let i = 0; i < m; i++) {
+        const src = cr === 1 ? 0 : i * cc;
+        const dst = base + i * n;
+        if (cc === 1) heap.fill(g.beta * cd[src]!, dst, dst + n);
+        else for (let j = 0; j < n; j++) heap[dst + j] = g.beta * cd[src + j]!;
+      }
+      flags |= FLAGS.ACCUMULATE;
+    }
+    if ((flags & FLAGS.COL_BIAS && colBias === 0) || (flags & FLAGS.ROW_BIAS && rowBias === 0)) return false;
+  }
+  const [aRow, aK] = g.transA ? [1, m] : [k, 1];
+  const [lo, hi] = clamp ? [clamp.lo, clamp.hi] : [-Infinity, Infinity];
+  if (!runShares(pool, gemmShares(pool, threads, [[ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi]]))) return false;
+  const base = cp >> 2;
+  out.set(pool.heap().subarray(base, base + m * n));
+  return true;
+}

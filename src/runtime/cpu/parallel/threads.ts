@@ -1,0 +1,82 @@
+/**
+ * The intra-op thread setting of the CPU backend (like onnxruntime's intraOpNumThreads): one pool per
+ * JavaScript thread, shared by every session on it. The default is 1, which runs nothing in parallel and
+ * starts no worker. With more, float32 MatMul/Gemm/Conv whose work (multiply-adds) is large enough split
+ * their output between the threads (gemm.ts, conv.ts), with results bit-identical to one thread.
+ */
+import { UsageError } from '../../../ir/errors.js';
+import { ThreadPool, unsupportedReason } from './pool.js';
+
+export { parallelRuns } from './pool.js';
+
+/**
+ * Multiply-adds below which one more thread does not pay: each thread's share must have at least this
+ * many. Measured with bench/threads.mjs-style products on a loaded 2-core machine: splitting in two
+ * breaks even near 0.5M multiply-adds per share (~0.1 ms of wasm SIMD; waking a worker costs tens of
+ * microseconds) and gains reliably from about 1M; the fixtures' products are far below.
+ */
+export const MIN_WORK_PER_THREAD = 1 << 20;
+/** How long a run waits at least for a worker (it also allows 50x the caller's own share). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface IntraOpOptions {
+  /** Multiply-adds each thread's share must reach (default MIN_WORK_PER_THREAD); tests lower it. */
+  minWorkPerThread?: number;
+  /** Milliseconds a run waits at least for a worker before a KernelError, and a worker may take to start. */
+  timeoutMs?: number;
+}
+
+let wanted = 1;
+let pool: ThreadPool | undefined;
+let minWork = MIN_WORK_PER_THREAD;
+let pending: Promise<number> = Promise.resolve(1);
+
+/**
+ * Sets the number of threads (the caller's plus workers) float32 products may use, and starts or stops
+ * the workers; resolves to the number actually in use: 1 where the platform cannot block on a shared
+ * memory (a browser's main thread, a page that is not cross-origin isolated, no workers). Rejects with a
+ * KernelError when the workers fail to start. Calls are applied in order.
+ */
+export function setIntraOpThreads(threads: number, options: IntraOpOptions = {}): Promise<number> {
+  if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`intra-op threads must be an integer >= 1, got ${threads}`);
+  const next = pending.then(async () => {
+    minWork = options.minWorkPerThread ?? MIN_WORK_PER_THREAD;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (pool && !pool.broken && pool.threads === threads && threads === wanted) return threads;
+    pool?.dispose();
+    pool = undefined;
+    wanted = threads;
+    if (threads === 1 || unsupportedReason() !== undefined) return 1;
+    pool = await ThreadPool.create(threads, timeoutMs);
+    return threads;
+  });
+  // A failed start leaves one thread and does not poison later calls.
+  pending = next.catch(() => 1);
+  return next;
+}
+
+/** The threads in use now (1 before setIntraOpThreads resolves, or after the pool broke). */
+export function intraOpThreads(): number {
+  return pool && !pool.broken ? pool.threads : 1;
+}
+
+/** Why a pool cannot run on this thread, or undefined when it can. */
+export function intraOpUnsupportedReason(): string | undefined {
+  return unsupportedReason();
+}
+
+/**
+ * The pool and how many of its threads a product of `work` multiply-adds should use, or undefined when it
+ * should run on one thread (no pool, or too little work to pay for a second thread).
+ */
+export function poolFor(work: number): { pool: ThreadPool; threads: number } | undefined {
+  if (!pool || pool.broken) return undefined;
+  const threads = Math.min(pool.threads, Math.floor(work / minWork));
+  if (threads < 2) return undefined;
+  return { pool, threads };
+}
+
+/** Test hook: the live pool. */
+export function currentPool(): ThreadPool | undefined {
+  return pool;
+}
