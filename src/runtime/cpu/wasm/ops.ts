@@ -199,7 +199,10 @@ function gemmPacked(
 
 /** A copy of `src` for this call: resident when `keep` (and room is left), else put in scratch. */
 function operand(w: WasmKernels, h: ResidentHeap, src: Float32Array, keep: boolean | undefined): number {
-  return (keep ? resident(w, h, src, 'raw', src.length, (p) => w.heap().set(src, p >> 2)) : undefined) ?? -1;
+  if (!keep) return -1;
+  const hit = h.entries.get(src)?.get('raw');
+  if (hit !== undefined) return hit;
+  return resident(w, h, src, 'raw', src.length, (p) => w.heap().set(src, p >> 2)) ?? -1;
 }
 
 /** Which operands of a call are constant across calls (KernelContext.isConstant): kept resident. */

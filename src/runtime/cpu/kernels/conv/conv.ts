@@ -14,6 +14,7 @@ import { numbersOf, storeNumbers } from '../../numeric.js';
 import { gemmBlock } from '../math/matmul.js';
 import { product, windowOf, type Window } from './geometry.js';
 import { sgemm } from './sgemm.js';
+import { memoDims } from '../../shape-memo.js';
 import { instanceNormKernels } from './instance-norm.js';
 import { tapTable } from './taps.js';
 import { wasmKernels } from '../../wasm/instance.js';
@@ -40,26 +41,43 @@ function checkFloat(ctx: KernelContext, t: Tensor): void {
   if (t.type !== 'float32' && t.type !== 'float64' && t.type !== 'float16') throw ctx.error(`${ctx.opType} of ${t.type} is not supported`);
 }
 
+/** A Conv's geometry for one pair of X and W dims (checked), made once per step and dims. */
+interface ConvGeometry {
+  N: number;
+  C: number;
+  M: number;
+  Cg: number;
+  group: number;
+  win: Window;
+  outDims: number[];
+  /** The 2-D form for the WebAssembly kernels (1-D and 2-D windows only). */
+  shape: Conv2dShape | undefined;
+}
+
+function convGeometry(ctx: KernelContext, xDims: readonly number[], wDims: readonly number[]): ConvGeometry {
+  if (xDims.length < 3 || wDims.length !== xDims.length) throw ctx.error(`Conv needs X and W of equal rank >= 3, got [${xDims.join(',')}] and [${wDims.join(',')}]`);
+  const [N, C] = [xDims[0]!, xDims[1]!];
+  const [M, Cg] = [wDims[0]!, wDims[1]!];
+  const group = ctx.attrs.int('group', 1);
+  if (Cg * group !== C || M % group !== 0) throw ctx.error(`Conv channels do not match: C=${C}, W [${wDims.join(',')}], group=${group}`);
+  const win = windowOf(ctx, xDims.slice(2), ctx.attrs.intsOpt('kernel_shape') ?? wDims.slice(2));
+  const shape = win.inDims.length <= 2 ? conv2dShape(N, C, M, group, win) : undefined;
+  return { N, C, M, Cg, group, win, outDims: [N, M, ...win.outDims], shape };
+}
+
 function conv(ctx: KernelContext): void {
   const X = ctx.input(0);
   const W = ctx.input(1);
   const B = ctx.optionalInput(2);
   checkFloat(ctx, X);
-  if (X.dims.length < 3 || W.dims.length !== X.dims.length) throw ctx.error(`Conv needs X and W of equal rank >= 3, got [${X.dims.join(',')}] and [${W.dims.join(',')}]`);
-  const [N, C] = [X.dims[0]!, X.dims[1]!];
-  const [M, Cg] = [W.dims[0]!, W.dims[1]!];
-  const group = ctx.attrs.int('group', 1);
-  if (Cg * group !== C || M % group !== 0) throw ctx.error(`Conv channels do not match: C=${C}, W [${W.dims.join(',')}], group=${group}`);
-  const shapeKey = `${X.dims.join(',')}:${W.dims.join(',')}`;
-  const win = ctx.memo(`window:${shapeKey}`, () => windowOf(ctx, X.dims.slice(2), ctx.attrs.intsOpt('kernel_shape') ?? W.dims.slice(2)));
+  const { N, C, M, Cg, group, win, outDims, shape } = memoDims(ctx, 'conv', [X.dims, W.dims], () => convGeometry(ctx, X.dims, W.dims));
   const { inDims, kernel } = win;
-  const out = ctx.output(0, [N, M, ...win.outDims], X.type);
+  const out = ctx.output(0, outDims, X.type);
   const ep = ctx.epilogue;
   const wasm = wasmKernels();
-  if (wasm && inDims.length <= 2 && X.type !== 'float64' && W.type === X.type && (!B || B.type === X.type)) {
+  if (wasm && shape !== undefined && X.type !== 'float64' && W.type === X.type && (!B || B.type === X.type)) {
     // Float32 or float16 (computed in float32). Float32 constants stay in wasm memory across runs.
     const y = resultBuffer(out) as Float32Array;
-    const shape = ctx.memo(`conv2d:${shapeKey}`, () => conv2dShape(N, C, M, group, win));
     const keep = X.type === 'float32' ? { b: ctx.isConstant(1), c: ctx.isConstant(2) } : undefined;
     wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y, ep?.clamp, keep);
     if (ep !== undefined && ep.clamp === undefined) ep.apply(y, 0, y.length);
@@ -73,7 +91,7 @@ function conv(ctx: KernelContext): void {
   const outSize = product(win.outDims);
   const K = product(kernel);
   const Mg = M / group;
-  const taps = ctx.memo(`taps:${shapeKey}`, () => tapTable(win.outDims, kernel, win.strides, win.dilations, win.pads, inDims));
+  const taps = memoDims(ctx, 'taps', [X.dims, W.dims], () => tapTable(win.outDims, kernel, win.strides, win.dilations, win.pads, inDims));
   y.fill(0);
   if (group === C && Cg === 1 && inDims.length <= 2 && y instanceof Float32Array && x instanceof Float32Array) {
     depthwise2d(x, w, y, N, C, M, win);

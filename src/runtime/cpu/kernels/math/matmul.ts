@@ -9,6 +9,7 @@ import { withTraits, type Epilogue, type KernelContext, type KernelTable } from 
 import { isBigType, Tensor, type TensorType } from '../../../tensor.js';
 import { broadcastShape, stridesOf } from '../../broadcast.js';
 import { isIntegerType, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
+import { memoDims } from '../../shape-memo.js';
 import { wasmKernels } from '../../wasm/instance.js';
 import { wasmGemm, wasmMatMul } from '../../wasm/ops.js';
 import { sgemm } from '../conv/sgemm.js';
@@ -49,25 +50,37 @@ function f32Result(out: Tensor): Float32Array {
   return out.type === 'float32' ? (out.data as Float32Array) : new Float32Array(out.size);
 }
 
-function matmul(ctx: KernelContext): void {
-  const A = ctx.input(0);
-  const B = ctx.input(1);
-  const aDims = A.dims.length === 1 ? [1, A.dims[0]!] : [...A.dims];
-  const bDims = B.dims.length === 1 ? [B.dims[0]!, 1] : [...B.dims];
+/** A MatMul's geometry for one pair of A and B dims (checked): made once per step and dims. */
+interface MatMulGeometry {
+  m: number;
+  n: number;
+  k: number;
+  outDims: number[];
+  /** Element offset of each batch's A and B matrix. */
+  ao: Int32Array;
+  bo: Int32Array;
+}
+
+function matmulGeometry(ctx: KernelContext, aIn: readonly number[], bIn: readonly number[]): MatMulGeometry {
+  const aDims = aIn.length === 1 ? [1, aIn[0]!] : [...aIn];
+  const bDims = bIn.length === 1 ? [bIn[0]!, 1] : [...bIn];
   const m = aDims[aDims.length - 2]!;
   const k = aDims[aDims.length - 1]!;
   const n = bDims[bDims.length - 1]!;
-  if (bDims[bDims.length - 2] !== k) throw ctx.error(`MatMul inner dims differ: [${A.dims.join(',')}] x [${B.dims.join(',')}]`);
+  if (bDims[bDims.length - 2] !== k) throw ctx.error(`MatMul inner dims differ: [${aIn.join(',')}] x [${bIn.join(',')}]`);
   const batch = broadcastShape(aDims.slice(0, -2), bDims.slice(0, -2));
   if (!batch) throw ctx.error('MatMul batch dims do not broadcast');
   const outDims = [...batch, m, n];
-  if (A.dims.length === 1) outDims.splice(outDims.length - 2, 1);
-  if (B.dims.length === 1) outDims.splice(outDims.length - 1, 1);
+  if (aIn.length === 1) outDims.splice(outDims.length - 2, 1);
+  if (bIn.length === 1) outDims.splice(outDims.length - 1, 1);
+  return { m, n, k, outDims, ao: batchOffsets(batch, aDims, m * k), bo: batchOffsets(batch, bDims, k * n) };
+}
+
+function matmul(ctx: KernelContext): void {
+  const A = ctx.input(0);
+  const B = ctx.input(1);
+  const { m, n, k, outDims, ao, bo } = memoDims(ctx, 'matmul', [A.dims, B.dims], () => matmulGeometry(ctx, A.dims, B.dims));
   const out = ctx.output(0, outDims, A.type);
-  const { ao, bo } = ctx.memo(`offsets:${A.dims.join(',')}:${B.dims.join(',')}`, () => ({
-    ao: batchOffsets(batch, aDims, m * k),
-    bo: batchOffsets(batch, bDims, k * n),
-  }));
   matmulInto(ctx, A, B, ao, bo, m, n, k, out);
 }
 
@@ -139,10 +152,12 @@ function gemm(ctx: KernelContext): void {
   const A = ctx.input(0);
   const B = ctx.input(1);
   const C = ctx.optionalInput(2);
-  const alpha = ctx.attrs.float('alpha', 1);
-  const beta = ctx.attrs.float('beta', 1);
-  const ta = ctx.attrs.int('transA', 0) !== 0;
-  const tb = ctx.attrs.int('transB', 0) !== 0;
+  const { alpha, beta, ta, tb } = ctx.memo('attrs', () => ({
+    alpha: ctx.attrs.float('alpha', 1),
+    beta: ctx.attrs.float('beta', 1),
+    ta: ctx.attrs.int('transA', 0) !== 0,
+    tb: ctx.attrs.int('transB', 0) !== 0,
+  }));
   if (A.dims.length !== 2 || B.dims.length !== 2) throw ctx.error(`Gemm needs 2-D A and B, got [${A.dims.join(',')}] and [${B.dims.join(',')}]`);
   const [m, k] = ta ? [A.dims[1]!, A.dims[0]!] : [A.dims[0]!, A.dims[1]!];
   const n = tb ? B.dims[0]! : B.dims[1]!;
