@@ -35,8 +35,9 @@ export interface KernelContext {
    */
   isConstant(i: number): boolean;
   /**
-   * The activation fused into this step (Note [fused activations] in cpu/fusion/activation.ts): the kernel
-   * must apply it to every element of output 0, last. Only kernels whose traits say `epilogue` get one.
+   * What a plan fused into this step's kernel (Note [fused activations] in cpu/fusion/activation.ts): a bias
+   * and an activation the kernel must apply to every element of output 0, in that order, last. Only kernels
+   * whose traits say so get one.
    */
   readonly epilogue: Epilogue | undefined;
   /**
@@ -75,12 +76,22 @@ export interface KernelContext {
  */
 export type Kernel = (ctx: KernelContext) => void;
 
-/**
- * An activation a kernel applies to its output as the last thing it computes (after bias, alpha, beta).
- * `clamp` says when the activation is a clamp that the kernel may fold into its own loops; `apply` is the
- * activation's kernel as it would have run on its own, over `n` elements of `y` from `o`, in place.
- */
+/** The ops a plan fused into a kernel, applied to output 0 after everything else the kernel computes. */
 export interface Epilogue {
+  /**
+   * The input position of a vector as long as output 0's last axis (any leading dims 1), added along that
+   * axis first: a fused bias Add.
+   */
+  readonly bias?: number;
+  readonly activation?: Activation;
+}
+
+/**
+ * An activation applied last (after bias, alpha, beta). `clamp` says when it is a clamp that a kernel may
+ * fold into its own loops; `apply` is the activation's kernel as it would have run on its own, over `n`
+ * elements of `y` from `o`, in place.
+ */
+export interface Activation {
   /** The activation's op type, for labels and messages. */
   readonly op: string;
   /** y = min(max(y, lo), hi) (Relu: lo 0, hi Infinity); see Note [fused activations] for NaN. */
@@ -90,8 +101,14 @@ export interface Epilogue {
 
 /** What a plan may assume of a kernel beyond the contract above. */
 export interface KernelTraits {
-  /** It honours `ctx.epilogue` on every path: a plan may fuse an activation into it. */
+  /** It applies `ctx.epilogue.activation` on every path: a plan may fuse an activation into it. */
   readonly epilogue?: boolean;
+  /**
+   * It also adds `ctx.epilogue.bias` on every path, when this says the bias fits this run's inputs (a
+   * vector as long as output 0's last axis, leading dims 1, no more dims than output 0): a plan may fuse
+   * a bias Add into it, declining the runs it does not fit.
+   */
+  readonly bias?: (ctx: KernelContext, bias: Tensor) => boolean;
   /** It writes every element of every output it allocates, so a reused buffer need not be zero-filled. */
   readonly fills?: boolean;
 }

@@ -176,4 +176,42 @@ describe('fused activations', () => {
     expect(Array.from(await outputs(await Session.create(b.model(18)), feeds))).toEqual([NaN, 0, 1, 0]);
     expect(Array.from(await outputs(await Session.create(b.model(18), { graphOptimization: 'none' }), feeds))).toEqual([0, 0, 1, 0]);
   });
+
+  it('absorbs a bias Add into MatMul, before an activation, on either side of the Add, on both paths', async () => {
+    const cases: [string, number[], (b: GraphBuilder, v: Value, bias: Value) => Value, string[]][] = [
+      ['bias', [17], (b, v, bias) => b.one('Add', [v, bias]), ['MatMul+Add']],
+      ['bias on the left, Relu', [1, 17], (b, v, bias) => b.one('Relu', [b.one('Add', [bias, v])]), ['MatMul+Add+Relu']],
+      ['bias, Sigmoid', [17], (b, v, bias) => b.one('Sigmoid', [b.one('Add', [v, bias])]), ['MatMul+Add+Sigmoid']],
+      ['bias, Clip', [1, 1, 17], (b, v, bias) => b.one('Clip', [b.one('Add', [v, bias]), b.init('lo', [], [-0.2]), b.init('hi', [], [0.3])]), ['MatMul+Add+Clip']],
+      // More dims than the product: the Add's result has another shape, so the fused form declines.
+      ['bias of higher rank', [1, 1, 1, 17], (b, v, bias) => b.one('Add', [v, bias]), ['MatMul+Add']],
+      ['a full matrix', [5, 17], (b, v, bias) => b.one('Relu', [b.one('Add', [v, bias])]), ['MatMul', 'Add+Relu']],
+    ];
+    for (const wasm of [true, false]) {
+      setWasmEnabled(wasm);
+      try {
+        for (const [what, biasDims, finish, want] of cases) {
+          const b = new GraphBuilder();
+          const { v } = PRODUCERS[4]![2](b);
+          b.output(finish(b, v, weights(b, 'bias', biasDims, 9)), 'y');
+          const model = b.model(18);
+          const s = await Session.create(model);
+          expect(labels(s), what).toEqual(want);
+          const feeds = { x: feed([3, 5, 20], 6) };
+          const none = await Session.create(model, { graphOptimization: 'none' });
+          const expected = (await none.run(feeds))['y']!;
+          for (let run = 0; run < 2; run++) {
+            const got = (await s.run(feeds))['y']!;
+            expect(got.dims, what).toEqual(expected.dims);
+            expect(Array.from(got.data as Float32Array), `${what} wasm=${wasm}`).toEqual(Array.from(expected.data as Float32Array));
+          }
+          if (!wasm) continue;
+          const ref = (await runOrt(model, { x: new ort.Tensor('float32', feeds.x.data as Float32Array, [3, 5, 20]) }))['y']!.data as Float32Array;
+          (expected.data as Float32Array).forEach((g, i) => expect(Math.abs(g - ref[i]!), `${what} element ${i}`).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(ref[i]!)));
+        }
+      } finally {
+        setWasmEnabled(true);
+      }
+    }
+  });
 });

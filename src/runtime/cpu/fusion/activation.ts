@@ -1,11 +1,13 @@
 /**
- * Fused activations, a StepFuser for the CPU backend (see plan.ts): a Conv, Gemm or MatMul (any kernel
- * whose traits say `epilogue`) whose float32 output is read only by an activation, and is not a graph
- * output, runs as one step that writes the activation's output; the kernel applies the activation through
+ * Fused epilogues, a StepFuser for the CPU backend (see plan.ts): a Conv, Gemm or MatMul (any kernel whose
+ * traits say `epilogue`) whose float32 output is read only by an activation, and is not a graph output,
+ * runs as one step that writes the activation's output; the kernel applies the activation through
  * `ctx.epilogue` while its result is in registers (a clamp in the WebAssembly epilogue) or in cache (the
- * activation's own block function, in place). The intermediate is never allocated and the activation's
- * step is gone. At run time the fused form takes float32 input 0 only; otherwise it declines and the two
- * original steps run.
+ * activation's own block function, in place). A kernel whose traits take a bias (MatMul) also absorbs an
+ * Add of a constant vector along its output's last axis, before the activation (the epilogue's column
+ * bias: (A·B) + b, the Add's own sum). The intermediates are never allocated and the steps are gone. At
+ * run time the fused form takes float32 input 0 (and a bias that fits) only; otherwise it declines and
+ * the original steps run.
  *
  * Note [fused activations]
  * Relu and Clip become a clamp, y = min(max(y, lo), hi), applied after bias (and alpha, beta), as the
@@ -15,15 +17,16 @@
  * constant scalars (initializers or Constant nodes), not NaN and exactly float32, so the clamp compares
  * against the very values the Clip kernel would. One more difference: a zero of the other sign than a
  * zero bound comes out with the bound's sign (Clip(-0, 0) is -0 on its own); a product starts from +0, so
- * only a Gemm with a negative alpha and no C can make a -0. Other activations (LeakyRelu, HardSigmoid, HardSwish,
- * Sigmoid) run as the elementwise table's own block function over the finished output: bit-identical.
+ * only a Gemm with a negative alpha and no C can make a -0. Other activations (LeakyRelu, HardSigmoid,
+ * HardSwish, Sigmoid) run as the elementwise table's own block function over the finished output:
+ * bit-identical.
  * A kernel path that has no clamp in its loops (JavaScript, float64) applies `apply` instead, which is
  * the activation's kernel itself.
  */
 import { DataType } from '../../../ir/dtype.js';
 import type { Node } from '../../../ir/node.js';
 import type { Tensor as IrTensor } from '../../../ir/tensor.js';
-import { traitsOf, type Epilogue } from '../../kernel.js';
+import { traitsOf, type Activation } from '../../kernel.js';
 import type { DraftStep, FusionInfo, StepFuser } from '../../plan.js';
 import { unaryBlock } from '../kernels/elementwise.js';
 
@@ -49,35 +52,60 @@ export const fuseActivations: StepFuser = (steps, info) => {
     s.inputs.forEach(read);
     s.captures.forEach((x) => read(x, -1));
   });
+  /** The one step reading `slot` (at `pos`), when `slot` may become internal to a fused step. */
+  const soleReader = (slot: number): { step: number; pos: number } | undefined => {
+    const r = readers.get(slot);
+    return r !== undefined && r.length === 1 && r[0]!.pos >= 0 && !info.pinned.has(slot) ? r[0] : undefined;
+  };
   const fusedInto = new Map<number, DraftStep>();
   const gone = new Set<number>();
   steps.forEach((s, i) => {
-    if (!traitsOf(s.kernel).epilogue || s.fused !== undefined || s.epilogue !== undefined || s.reuse !== 'never') return;
-    const out = s.outputs[0] ?? -1;
-    if (s.outputs.length !== 1 || out < 0 || info.pinned.has(out) || !isFloat32(s.node)) return;
-    const r = readers.get(out);
-    if (r === undefined || r.length !== 1 || r[0]!.pos !== 0) return;
-    const j = r[0]!.step;
-    const act = steps[j]!;
-    const epilogue = epilogueOf(act, (k) => constantScalar(act, k, steps, producer, info));
-    if (epilogue === undefined) return;
-    fusedInto.set(i, fuse(s, act, epilogue, info));
-    gone.add(j);
+    const traits = traitsOf(s.kernel);
+    if (!traits.epilogue || s.fused !== undefined || s.epilogue !== undefined || s.reuse !== 'never') return;
+    if (s.outputs.length !== 1 || s.outputs[0]! < 0 || !isFloat32(s.node)) return;
+    const parts = [s];
+    let next = soleReader(s.outputs[0]!);
+    let bias: number | undefined;
+    if (traits.bias !== undefined && next !== undefined) {
+      const add = steps[next.step]!;
+      const slot = add.inputs[1 - next.pos] ?? -1;
+      if (isPlain(add, 'Add') && add.inputs.length === 2 && info.constants.has(slot) && isVector(add.node.inputs[1 - next.pos]?.constValue)) {
+        bias = slot;
+        parts.push(add);
+        next = soleReader(add.outputs[0]!);
+      }
+    }
+    const act = next === undefined || next.pos !== 0 ? undefined : steps[next.step]!;
+    const activation = act === undefined ? undefined : activationOf(act, (k) => constantScalar(act, k, steps, producer, info));
+    if (activation !== undefined) parts.push(act!);
+    if (parts.length === 1) return;
+    fusedInto.set(i, fuse(parts, bias, activation, info));
+    for (const p of parts.slice(1)) gone.add(steps.indexOf(p));
   });
-  // The fused step stands where the producer stood: its inputs are the producer's, and nothing between
-  // the two reads the producer's output (the activation was its only reader).
+  // The fused step stands where the producer stood: its inputs are the producer's (and a constant bias),
+  // and nothing between them reads the values it makes internal (each had one reader, the next part).
   return steps.flatMap((s, i) => (gone.has(i) ? [] : [fusedInto.get(i) ?? s]));
 };
 
-/** The activation of step `a` as an epilogue, when it is one that fuses. */
-function epilogueOf(a: DraftStep, scalar: (input: number) => number | undefined): Epilogue | undefined {
+/** Whether `a` is a plain single-output float32 step of ONNX op `op`, free to fuse. */
+function isPlain(a: DraftStep, op: string): boolean {
   const node = a.node;
-  if (node.domain !== '' || a.reuse !== 'never' || a.fused !== undefined || a.captures.length > 0) return undefined;
-  if (a.outputs.length !== 1 || a.outputs[0]! < 0 || !isFloat32(node)) return undefined;
-  const op = node.opType;
+  if (node.domain !== '' || node.opType !== op || a.reuse !== 'never' || a.fused !== undefined || a.captures.length > 0) return false;
+  return a.outputs.length === 1 && a.outputs[0]! >= 0 && isFloat32(node);
+}
+
+/** A float32 initializer whose dims are all 1 but the last: a bias the kernel may add along its output's last axis. */
+function isVector(t: IrTensor | undefined): boolean {
+  return t !== undefined && t.dtype === DataType.FLOAT && t.dims.length >= 1 && t.dims.slice(0, -1).every((d) => d === 1);
+}
+
+/** The activation of step `a`, when it is one that fuses. */
+function activationOf(a: DraftStep, scalar: (input: number) => number | undefined): Activation | undefined {
+  const op = a.node.opType;
+  if (!isPlain(a, op)) return undefined;
   if (op === 'Relu') {
     const block = unaryBlock(op, a.attrs)!;
-    return { op, clamp: { lo: 0, hi: Infinity }, apply: (y, o, n) => block(y, o, y, o, n) };
+    return { op, clamp: { lo: 0, hi: Infinity }, apply: (y: Float32Array | Float64Array, o: number, n: number) => block(y, o, y, o, n) };
   }
   if (op === 'Clip') {
     let lo = -Infinity;
@@ -131,22 +159,33 @@ function constantScalar(a: DraftStep, k: number, steps: readonly DraftStep[], pr
   return Number(t.toArray()[0]);
 }
 
-/** One step for `producer` then `act`, reading the producer's inputs and writing the activation's output. */
-function fuse(producer: DraftStep, act: DraftStep, epilogue: Epilogue, info: FusionInfo): DraftStep {
+/**
+ * One step for `parts` (a producer, then maybe a bias Add, then maybe an activation), reading the
+ * producer's inputs (and the bias, last) and writing the last part's output.
+ */
+function fuse(parts: readonly DraftStep[], bias: number | undefined, activation: Activation | undefined, info: FusionInfo): DraftStep {
+  const producer = parts[0]!;
   const kernel = producer.kernel;
+  const fits = traitsOf(kernel).bias;
+  const biasAt = producer.inputs.length;
   return {
     ...producer,
-    label: `${producer.label}+${act.label}`,
-    outputs: act.outputs,
-    epilogue,
+    label: parts.map((p) => p.label).join('+'),
+    inputs: bias === undefined ? producer.inputs : [...producer.inputs, bias],
+    outputs: parts[parts.length - 1]!.outputs,
+    epilogue: { ...(bias === undefined ? {} : { bias: biasAt }), ...(activation === undefined ? {} : { activation }) },
     fused: {
       run: (ctx) => {
         if (ctx.input(0).type !== 'float32') return false;
+        if (bias !== undefined) {
+          const b = ctx.input(biasAt);
+          if (b.type !== 'float32' || !fits!(ctx, b)) return false;
+        }
         kernel(ctx);
         return true;
       },
-      parts: [info.finish(producer), info.finish(act)],
-      internal: [producer.outputs[0]!],
+      parts: parts.map(info.finish),
+      internal: parts.slice(0, -1).map((p) => p.outputs[0]!),
       inPlace: false,
     },
   };

@@ -209,20 +209,21 @@ function operand(w: WasmKernels, h: ResidentHeap, src: Float32Array, keep: boole
 export interface Constant {
   a?: boolean;
   b?: boolean;
-  /** Gemm's C, Conv's bias. */
+  /** Gemm's C, Conv's bias, MatMul's fused bias. */
   c?: boolean;
 }
 
 /**
  * out[t] = A_t · B_t for each batch t, A_t the m x k matrix at element offset ao[t] of `a`, B_t the k x n
- * matrix at bo[t] of `b`; out is [batch, m, n], clamped when `clamp`. A batch over a shared B whose A
- * matrices lie back to back is one product with batch*m rows.
+ * matrix at bo[t] of `b`; out is [batch, m, n], plus `bias` [n] along each row, clamped when `clamp`. A
+ * batch over a shared B whose A matrices lie back to back is one product with batch*m rows.
  */
 export function wasmMatMul(
   w: WasmKernels, a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number,
-  clamp?: Clamp, constant: Constant = {},
+  clamp?: Clamp, constant: Constant = {}, bias?: Float32Array,
 ): void {
-  const [flags, lo, hi] = clampFlags(clamp);
+  const [cf, lo, hi] = clampFlags(clamp);
+  const flags = cf | (bias ? GEMM.COL_BIAS : 0);
   const total = ao.length;
   const h = beginCall(w);
   const one = stacked(ao, bo, m * k);
@@ -231,17 +232,19 @@ export function wasmMatMul(
   if (constant.b && sharedB(bo)) pb = residentPacked(w, h, b, bo[0]!, false, k, n, rows) ?? -1;
   let bp = pb >= 0 ? -1 : operand(w, h, b, constant.b);
   let ap = operand(w, h, a, constant.a);
+  let cb = bias ? operand(w, h, bias, constant.c) : 0;
   if (ap < 0) ap = w.put(a);
   if (pb < 0 && bp < 0) bp = w.put(b);
+  if (cb < 0) cb = w.put(bias!);
   const cp = w.alloc(out.length);
   if (pb >= 0) {
-    if (one) gemmPacked(w, ap + ao[0]! * 4, k, 1, pb, cp, rows, n, k, 1, flags, 0, 0, lo, hi);
-    else for (let t = 0; t < total; t++) gemmPacked(w, ap + ao[t]! * 4, k, 1, pb, cp + t * m * n * 4, m, n, k, 1, flags, 0, 0, lo, hi);
+    if (one) gemmPacked(w, ap + ao[0]! * 4, k, 1, pb, cp, rows, n, k, 1, flags, 0, cb, lo, hi);
+    else for (let t = 0; t < total; t++) gemmPacked(w, ap + ao[t]! * 4, k, 1, pb, cp + t * m * n * 4, m, n, k, 1, flags, 0, cb, lo, hi);
   } else if (one) {
-    w.check(w.x.gemm(ap + ao[0]! * 4, k, 1, bp + bo[0]! * 4, n, cp, n, rows, n, k, 1, flags, 0, 0, lo, hi));
+    w.check(w.x.gemm(ap + ao[0]! * 4, k, 1, bp + bo[0]! * 4, n, cp, n, rows, n, k, 1, flags, 0, cb, lo, hi));
   } else {
     for (let t = 0; t < total; t++) {
-      w.check(w.x.gemm(ap + ao[t]! * 4, k, 1, bp + bo[t]! * 4, n, cp + t * m * n * 4, n, m, n, k, 1, flags, 0, 0, lo, hi));
+      w.check(w.x.gemm(ap + ao[t]! * 4, k, 1, bp + bo[t]! * 4, n, cp + t * m * n * 4, n, m, n, k, 1, flags, 0, cb, lo, hi));
     }
   }
   w.read(cp, out);

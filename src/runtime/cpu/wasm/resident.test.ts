@@ -51,17 +51,20 @@ describe('resident constants', () => {
     }
   });
 
-  it.each(SHAPES)('MatMul m=%i n=%i k=%i: a shared resident B, batched, and per-batch Bs', (m, n, k) => {
+  it.each(SHAPES)('MatMul m=%i n=%i k=%i: a shared resident B, batched, and per-batch Bs, with and without a bias', (m, n, k) => {
     const a = rand(3 * m * k, m);
     const b = rand(3 * k * n, n);
     const ao = Int32Array.of(0, m * k, 2 * m * k);
+    const bias = rand(n, k);
     for (const bo of [Int32Array.of(0, 0, 0), Int32Array.of(0, k * n, 2 * k * n)]) {
-      const want = new Float32Array(3 * m * n);
-      wasmMatMul(w, a, ao, b, bo, want, m, n, k, { lo: -1, hi: 0.5 });
-      for (let call = 0; call < 2; call++) {
-        const got = new Float32Array(3 * m * n);
-        wasmMatMul(w, a, ao, b, bo, got, m, n, k, { lo: -1, hi: 0.5 }, { a: call === 1, b: true });
-        expect(Array.from(got)).toEqual(Array.from(want));
+      for (const withBias of [undefined, bias]) {
+        const want = new Float32Array(3 * m * n);
+        wasmMatMul(w, a, ao, b, bo, want, m, n, k, { lo: -1, hi: 0.5 }, {}, withBias);
+        for (let call = 0; call < 2; call++) {
+          const got = new Float32Array(3 * m * n);
+          wasmMatMul(w, a, ao, b, bo, got, m, n, k, { lo: -1, hi: 0.5 }, { a: call === 1, b: true, c: true }, withBias);
+          expect(Array.from(got)).toEqual(Array.from(want));
+        }
       }
     }
   });

@@ -73,14 +73,14 @@ function conv(ctx: KernelContext): void {
   const { N, C, M, Cg, group, win, outDims, shape } = memoDims(ctx, 'conv', [X.dims, W.dims], () => convGeometry(ctx, X.dims, W.dims));
   const { inDims, kernel } = win;
   const out = ctx.output(0, outDims, X.type);
-  const ep = ctx.epilogue;
+  const act = ctx.epilogue?.activation;
   const wasm = wasmKernels();
   if (wasm && shape !== undefined && X.type !== 'float64' && W.type === X.type && (!B || B.type === X.type)) {
     // Float32 or float16 (computed in float32). Float32 constants stay in wasm memory across runs.
     const y = resultBuffer(out) as Float32Array;
     const keep = X.type === 'float32' ? { b: ctx.isConstant(1), c: ctx.isConstant(2) } : undefined;
-    wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y, ep?.clamp, keep);
-    if (ep !== undefined && ep.clamp === undefined) ep.apply(y, 0, y.length);
+    wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y, act?.clamp, keep);
+    if (act !== undefined && act.clamp === undefined) act.apply(y, 0, y.length);
     storeNumbers(y, out);
     return;
   }
@@ -137,7 +137,7 @@ function conv(ctx: KernelContext): void {
       }
   }
   if (B) addBias(y, numbersOf(B), N, M, outSize);
-  if (ep !== undefined) ep.apply(y, 0, y.length);
+  act?.apply(y, 0, y.length);
   storeNumbers(y, out);
 }
 

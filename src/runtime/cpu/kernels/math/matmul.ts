@@ -3,9 +3,10 @@
  * computed in float32) run on the WebAssembly SIMD kernels when they are up, else on the JavaScript
  * `sgemm`; both accumulate in float32 like onnxruntime's MLAS. float64 and the integer types use the
  * blocked i-k-j loop below, accumulating in float64. Both apply a fused activation (`ctx.epilogue`): as a
- * clamp in the WebAssembly epilogue, else over the finished result.
+ * clamp in the WebAssembly epilogue, else over the finished result; MatMul adds a fused bias first (the
+ * epilogue's column bias in WebAssembly).
  */
-import { withTraits, type Epilogue, type KernelContext, type KernelTable } from '../../../kernel.js';
+import { withTraits, type KernelContext, type KernelTable } from '../../../kernel.js';
 import { isBigType, Tensor, type TensorType } from '../../../tensor.js';
 import { broadcastShape, stridesOf } from '../../broadcast.js';
 import { isIntegerType, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
@@ -105,6 +106,8 @@ function batchOffsets(batch: readonly number[], dims: readonly number[], matSize
 
 function matmulInto(ctx: KernelContext, A: Tensor, B: Tensor, ao: Int32Array, bo: Int32Array, m: number, n: number, k: number, out: Tensor): void {
   const ep = ctx.epilogue;
+  const act = ep?.activation;
+  const bias = ep?.bias === undefined ? undefined : ctx.input(ep.bias);
   const total = ao.length;
   if (isBigType(out.type)) {
     const a = A.data as BigInt64Array;
@@ -125,12 +128,14 @@ function matmulInto(ctx: KernelContext, A: Tensor, B: Tensor, ao: Int32Array, bo
     const c = f32Result(out);
     const w = wasmKernels();
     if (w) {
-      wasmMatMul(w, a, ao, b, bo, c, m, n, k, ep?.clamp, { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1) });
-      if (ep !== undefined && ep.clamp === undefined) ep.apply(c, 0, c.length);
+      const constant = { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1), c: bias !== undefined && ctx.isConstant(ep!.bias!) };
+      wasmMatMul(w, a, ao, b, bo, c, m, n, k, act?.clamp, constant, bias?.data as Float32Array | undefined);
+      if (act !== undefined && act.clamp === undefined) act.apply(c, 0, c.length);
     } else {
       c.fill(0);
       for (let t = 0; t < total; t++) sgemm(a, ao[t]!, b, bo[t]!, c, t * m * n, m, n, k);
-      ep?.apply(c, 0, c.length);
+      if (bias !== undefined) addRows(c, numbersOf(bias));
+      act?.apply(c, 0, c.length);
     }
     storeNumbers(c, out);
     return;
@@ -141,7 +146,10 @@ function matmulInto(ctx: KernelContext, A: Tensor, B: Tensor, ao: Int32Array, bo
   const acc = out.type === 'float64' ? (out.data as Float64Array) : new Float64Array(total * m * n);
   acc.fill(0);
   for (let t = 0; t < total; t++) gemmBlock(a, ao[t]!, b, bo[t]!, acc, t * m * n, m, n, k);
-  applyFloat(ep, acc, out);
+  if (ep !== undefined && !isIntegerType(out.type)) {
+    if (bias !== undefined) addRows(acc, numbersOf(bias));
+    act?.apply(acc, 0, acc.length);
+  }
   if (acc === out.data) return;
   const res = scratchFor(out.type, acc.length);
   res.set(acc);
@@ -171,18 +179,18 @@ function gemm(ctx: KernelContext): void {
     const c = f32Result(out);
     const w = wasmKernels();
     const cArg = C && beta !== 0 ? { data: f32Of(C), dims: C.dims } : undefined;
-    const ep = ctx.epilogue;
+    const act = ctx.epilogue?.activation;
     if (w) {
       const constant = { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1), c: C?.type === 'float32' && ctx.isConstant(2) };
-      wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg, clamp: ep?.clamp, constant }, c);
-      if (ep !== undefined && ep.clamp === undefined) ep.apply(c, 0, c.length);
+      wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg, clamp: act?.clamp, constant }, c);
+      if (act !== undefined && act.clamp === undefined) act.apply(c, 0, c.length);
     } else {
       const a = ta ? transposeF32(f32Of(A), A.dims[0]!, A.dims[1]!) : f32Of(A);
       const b = tb ? transposeF32(f32Of(B), B.dims[0]!, B.dims[1]!) : f32Of(B);
       c.fill(0);
       sgemm(a, 0, b, 0, c, 0, m, n, k);
       scaleAdd(c, m, n, alpha, beta, cArg?.data, cd);
-      ep?.apply(c, 0, c.length);
+      act?.apply(c, 0, c.length);
     }
     storeNumbers(c, out);
     return;
@@ -193,16 +201,30 @@ function gemm(ctx: KernelContext): void {
   acc.fill(0);
   gemmBlock(a, 0, b, 0, acc, 0, m, n, k);
   scaleAdd(acc, m, n, alpha, beta, C && beta !== 0 ? numbersOf(C) : undefined, cd);
-  applyFloat(ctx.epilogue, acc, out);
+  if (!isIntegerType(out.type)) ctx.epilogue?.activation?.apply(acc, 0, acc.length);
   if (acc === out.data) return;
   const res = scratchFor(out.type, acc.length);
   res.set(acc);
   storeNumbers(res, out);
 }
 
-/** A fused activation over a float64 accumulator: only for float outputs (an integer product never gets one). */
-function applyFloat(ep: Epilogue | undefined, acc: Float64Array, out: Tensor): void {
-  if (ep !== undefined && !isIntegerType(out.type)) ep.apply(acc, 0, acc.length);
+/** y[r, j] += bias[j] over rows of bias.length: a fused bias Add, as the Add kernel computes it. */
+function addRows(y: Float32Array | Float64Array, bias: ArrayLike<number>): void {
+  const n = bias.length;
+  for (let o = 0; o < y.length; o += n) for (let j = 0; j < n; j++) y[o + j] = y[o + j]! + bias[j]!;
+}
+
+/**
+ * Whether a fused bias fits MatMul's output this run: float32, its dims 1 but the last, which is B's last
+ * (an output with more dims than A and B have, or a 1-D B, would change the Add's result shape or axis).
+ */
+function biasFits(ctx: KernelContext, bias: Tensor): boolean {
+  const a = ctx.input(0).dims;
+  const b = ctx.input(1).dims;
+  const d = bias.dims;
+  if (b.length < 2 || a.length < 2 || d.length > Math.max(a.length, b.length) || d.length === 0) return false;
+  for (let i = 0; i < d.length - 1; i++) if (d[i] !== 1) return false;
+  return d[d.length - 1] === b[b.length - 1];
 }
 
 /** acc = alpha * acc + beta * c, c of dims `cd` ([1|m, 1|n]) broadcast. */
@@ -229,6 +251,6 @@ function transposed(x: ArrayLike<number>, t: boolean, r: number, c: number): Arr
 }
 
 export const matmulKernels: KernelTable = {
-  MatMul: withTraits(matmul, { epilogue: true, fills: true }),
+  MatMul: withTraits(matmul, { epilogue: true, bias: biasFits, fills: true }),
   Gemm: withTraits(gemm, { epilogue: true, fills: true }),
 };
