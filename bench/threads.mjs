@@ -22,6 +22,7 @@ const opt = (name, dflt) => {
 };
 const RUNS = opt('runs', 10);
 const WARMUP = opt('warmup', 2);
+const SETTLE_MS = opt('settle', 50);
 
 function rand(n, seed) {
   let s = seed >>> 0 || 1;
@@ -104,6 +105,9 @@ for (const c of cases) {
       await cols[i]();
       const t = performance.now() - t0;
       if (r >= WARMUP) best[i] = Math.min(best[i], t);
+      // onnxruntime's pool threads spin a while after a run, taking the core our worker would use: let
+      // them go idle before the next column.
+      if (i >= 2) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     }
   }
   const same = Buffer.compare(Buffer.from(one.buffer), Buffer.from(many.buffer)) === 0;

@@ -1,8 +1,8 @@
 /**
  * 2-D convolution over the intra-op threads: wasm/ops.ts's wasmConv2d (not the depthwise case, which is
  * memory-bound and declined) with the output positions (or, when there are few, the output channels)
- * split between threads. The caller's thread pads every image's planes once (conv2dPlanes); each thread
- * then runs conv2dRange, its range of every image and group, in one round. False when it declines, as in
+ * cut into chunks. The caller's thread pads every image's planes once (conv2dPlanes); each chunk is one
+ * conv2dRange call, its range of every image and group, so a convolution is one run. False when it declines, as in
  * gemm.ts; results are bit-identical to wasmConv2d's.
  */
 import { FLAGS, type ClampRange } from './gemm.js';
@@ -42,9 +42,9 @@ export function parallelConv2d(
   const K = (s.C / s.group) * s.KH * s.KW;
   const use = poolFor(s.N * s.M * P * K);
   if (!use) return false;
-  const { pool, threads } = use;
-  const split = splitOutput(Mg, P, threads);
-  if (split === undefined) return false;
+  const { pool, chunks } = use;
+  const split = splitOutput(Mg, P, chunks);
+  if (split === undefined || split.length < 2) return false;
   pool.begin();
   const xp = pool.put(x);
   const wp = pool.put(wt);
@@ -56,8 +56,7 @@ export function parallelConv2d(
   if (planes === 0) return false;
   const [flags, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
   const head = [planes, wp, bp, yp, N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW, flags, lo, hi];
-  const shares = split.map((r) => [{ fn: 'conv2dRange' as const, args: [...head, r.i0, r.i1, r.j0, r.j1] }]);
-  pool.run(shares);
+  pool.run({ fn: 'conv2dRange', chunks: split.map((r) => [...head, r.i0, r.i1, r.j0, r.j1]) });
   const base = yp >> 2;
   y.set(pool.heap().subarray(base, base + y.length));
   return true;

@@ -1,12 +1,13 @@
 /**
  * MatMul and Gemm over the intra-op threads: the same operands and epilogue as wasm/ops.ts's wasmMatMul and
- * wasmGemm, laid out in the pool's shared memory, with the output split between threads (partition.ts).
+ * wasmGemm, laid out in the pool's shared memory, with the output cut into chunks (partition.ts) that the
+ * threads claim (pool.ts).
  * Each returns false, having done nothing, when it declines (one thread set, too little work, an output
  * too small to split, operands that do not fit the shared memory): the caller then runs its one-thread path.
  * Results are bit-identical to that path (Note [one summation order] in ../wasm/assembly/blocked.ts).
  */
-import type { Call, ThreadPool } from './pool.js';
-import { splitItems, splitOutput } from './partition.js';
+import type { Run, ThreadPool } from './pool.js';
+import { splitOutput } from './partition.js';
 import { poolFor } from './threads.js';
 
 /** sgemm's epilogue flags (assembly/sgemm.ts). */
@@ -22,65 +23,67 @@ export interface ClampRange {
 type GemmCall = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 /**
- * The calls that compute rows i0 .. i1 and columns j0 .. j1 of one product (pointers offset to them).
- * `mode` is gemmBlocked's answer for the whole product, so every share sums as one thread would.
+ * gemmWith's arguments for rows i0 .. i1 and columns j0 .. j1 of one product (pointers offset to them).
+ * `mode` is gemmBlocked's answer for the whole product, so every chunk sums as one thread would.
  */
-function rangeCall(mode: number, g: GemmCall, i0: number, i1: number, j0: number, j1: number): Call {
+function rangeArgs(mode: number, g: GemmCall, i0: number, i1: number, j0: number, j1: number): number[] {
   const [a, aRow, aK, b, ldb, c, ldc, , , k, alpha, flags, rowBias, colBias, lo, hi] = g;
-  return {
-    fn: 'gemmWith',
-    args: [
-      mode, a + 4 * i0 * aRow, aRow, aK, b + 4 * j0, ldb, c + 4 * (i0 * ldc + j0), ldc, i1 - i0, j1 - j0, k, alpha, flags,
-      rowBias + 4 * i0, colBias + 4 * j0, lo, hi,
-    ],
-  };
+  return [
+    mode, a + 4 * i0 * aRow, aRow, aK, b + 4 * j0, ldb, c + 4 * (i0 * ldc + j0), ldc, i1 - i0, j1 - j0, k, alpha, flags,
+    rowBias + 4 * i0, colBias + 4 * j0, lo, hi,
+  ];
 }
 
-/** Shares for one product or a list of same-shaped ones, or undefined when they cannot be split. */
-function gemmShares(pool: ThreadPool, threads: number, products: GemmCall[]): Call[][] | undefined {
+/**
+ * Chunks for one product or a list of same-shaped ones (about `parts` of them), or undefined when they
+ * cannot be split: whole products when there are many, else each product's output split alike.
+ */
+function gemmRun(pool: ThreadPool, parts: number, products: GemmCall[]): Run | undefined {
   const first = products[0]!;
   const [m, n, k, flags] = [first[7], first[8], first[9], first[11]];
   const mode = pool.x.gemmBlocked(m, n, k, flags);
-  if (products.length >= threads && (products.length % threads === 0 || products.length >= 4 * threads)) {
-    // Whole products per thread (evenly enough).
-    return splitItems(products.length, threads).map(([t0, t1]) => products.slice(t0, t1).map((g) => rangeCall(mode, g, 0, m, 0, n)));
-  }
-  const split = splitOutput(m, n, threads);
-  return split?.map((s) => products.map((g) => rangeCall(mode, g, s.i0, s.i1, s.j0, s.j1)));
+  if (products.length >= parts) return { fn: 'gemmWith', chunks: products.map((g) => rangeArgs(mode, g, 0, m, 0, n)) };
+  const split = splitOutput(m, n, Math.ceil(parts / products.length));
+  if (split === undefined) return undefined;
+  return { fn: 'gemmWith', chunks: products.flatMap((g) => split.map((s) => rangeArgs(mode, g, s.i0, s.i1, s.j0, s.j1))) };
 }
 
-/** Runs the shares; false when they do not fit the pool's parameter slots. */
-function runShares(pool: ThreadPool, shares: Call[][] | undefined): boolean {
-  if (shares === undefined || shares.length < 2 || !pool.fits(shares)) return false;
-  pool.run(shares);
+/** Runs the chunks; false when there are too few to share or they do not fit the pool. */
+function runChunks(pool: ThreadPool, run: Run | undefined): boolean {
+  if (run === undefined || run.chunks.length < 2 || !pool.fits(run.chunks.length, run.chunks[0]!.length)) return false;
+  pool.run(run);
   return true;
 }
 
 /**
- * wasmMatMul on the threads: out[t] = A_t · B_t for each batch t (A_t at element ao[t] of `a`, m x k; B_t at
- * bo[t] of `b`, k x n; out [batch, m, n]), clamped when `clamp` is given. False when it declines.
+ * wasmMatMul on the threads: out[t] = A_t · B_t (+ bias [n] on every row) for each batch t (A_t at element
+ * ao[t] of `a`, m x k; B_t at bo[t] of `b`, k x n; out [batch, m, n]), clamped when `clamp` is given.
+ * False when it declines.
  */
 export function parallelMatMul(
   a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number, clamp?: ClampRange,
+  bias?: Float32Array,
 ): boolean {
   const total = ao.length;
   const use = poolFor(total * m * n * k);
   if (!use) return false;
-  const { pool, threads } = use;
+  const { pool, chunks } = use;
   pool.begin();
   const ap = pool.put(a);
   const bp = pool.put(b);
+  const cb = bias ? pool.put(bias) : 0;
   const cp = pool.alloc(out.length);
-  if (ap === 0 || bp === 0 || cp === 0) return false;
-  const [flags, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  if (ap === 0 || bp === 0 || (bias && cb === 0) || cp === 0) return false;
+  const [cf, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  const flags = cf | (bias ? FLAGS.COL_BIAS : 0);
   const products: GemmCall[] = [];
   if (stacked(ao, bo, m * k)) {
     // As wasmMatMul: a batch over one B whose A matrices follow each other is one product of total*m rows.
-    products.push([ap + ao[0]! * 4, k, 1, bp + bo[0]! * 4, n, cp, n, total * m, n, k, 1, flags, 0, 0, lo, hi]);
+    products.push([ap + ao[0]! * 4, k, 1, bp + bo[0]! * 4, n, cp, n, total * m, n, k, 1, flags, 0, cb, lo, hi]);
   } else {
-    for (let t = 0; t < total; t++) products.push([ap + ao[t]! * 4, k, 1, bp + bo[t]! * 4, n, cp + t * m * n * 4, n, m, n, k, 1, flags, 0, 0, lo, hi]);
+    for (let t = 0; t < total; t++) products.push([ap + ao[t]! * 4, k, 1, bp + bo[t]! * 4, n, cp + t * m * n * 4, n, m, n, k, 1, flags, 0, cb, lo, hi]);
   }
-  if (!runShares(pool, gemmShares(pool, threads, products))) return false;
+  if (!runChunks(pool, gemmRun(pool, chunks, products))) return false;
   const c = cp >> 2;
   out.set(pool.heap().subarray(c, c + out.length));
   return true;
@@ -114,7 +117,7 @@ export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
   const { m, n, k, clamp } = g;
   const use = poolFor(m * n * k);
   if (!use) return false;
-  const { pool, threads } = use;
+  const { pool, chunks } = use;
   pool.begin();
   const ap = pool.put(g.a);
   let bp = pool.put(g.b);
@@ -155,7 +158,7 @@ export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
   }
   const [aRow, aK] = g.transA ? [1, m] : [k, 1];
   const [lo, hi] = clamp ? [clamp.lo, clamp.hi] : [-Infinity, Infinity];
-  if (!runShares(pool, gemmShares(pool, threads, [[ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi]]))) return false;
+  if (!runChunks(pool, gemmRun(pool, chunks, [[ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi]]))) return false;
   const base = cp >> 2;
   out.set(pool.heap().subarray(base, base + m * n));
   return true;

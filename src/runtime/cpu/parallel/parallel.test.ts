@@ -2,7 +2,8 @@
  * The intra-op threads against the one-thread WebAssembly path (wasm/ops.ts), bit for bit, on shapes whose
  * split falls off the 4x8 tile, with fewer rows or columns than threads, k past the KC block (so the
  * blocked mode sums in blocks), the direct mode, batches, every Gemm epilogue and convolution geometries;
- * then the work threshold, and a dead or hung worker (a KernelError, not a hang).
+ * then the work threshold, and a dead or hung worker (a KernelError, not a hang). Chunks go to whichever
+ * thread claims them first, so these runs also cover chunks computed by the caller and by workers alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelError } from '../../../ir/errors.js';
@@ -10,7 +11,7 @@ import { initWasm, wasmKernels, type WasmKernels } from '../wasm/instance.js';
 import { wasmConv2d, wasmGemm, wasmMatMul } from '../wasm/ops.js';
 import { parallelConv2d, type ParallelConvShape } from './conv.js';
 import { parallelGemm, parallelMatMul, type ParallelGemmArgs } from './gemm.js';
-import { parallelRuns } from './pool.js';
+import { parallelRuns, workerChunkCount } from './pool.js';
 import { splitOutput, splitRange } from './partition.js';
 import { currentPool, intraOpThreads, MIN_WORK_PER_THREAD, setIntraOpThreads } from './threads.js';
 
@@ -63,8 +64,14 @@ const SHAPES: [number, number, number][] = [
 
 describe.each([2, 3])('%i threads', (threads) => {
   beforeAll(async () => {
-    // Every product splits, however small.
+    // Every product splits, however small, and a worker computes part of every run.
     expect(await setIntraOpThreads(threads, { minWorkPerThread: 1 })).toBe(threads);
+    currentPool()!.waitForAWorker = true;
+    workersBefore = workerChunkCount();
+  });
+  let workersBefore = 0;
+  afterAll(() => {
+    expect(workerChunkCount()).toBeGreaterThan(workersBefore);
   });
 
   it.each(SHAPES)('MatMul m=%i n=%i k=%i', (m, n, k) => {
@@ -86,20 +93,24 @@ describe.each([2, 3])('%i threads', (threads) => {
   });
 
   it.each([
-    [3, 6, 20, 37, false],
-    [5, 12, 9, 300, false],
-    [2, 5, 70, 33, true],
-    [threads, 40, 24, 260, false],
-  ])('batched MatMul batch=%i m=%i n=%i k=%i (stacked %s)', (batch, m, n, k, stacked) => {
-    // Batches over distinct B matrices (or one shared B, stacked A: one product of batch*m rows).
+    [3, 6, 20, 37, false, false],
+    [5, 12, 9, 300, false, true],
+    [2, 5, 70, 33, true, true],
+    [threads, 40, 24, 260, false, false],
+    [1, 130, 67, 300, true, true],
+  ])('batched MatMul batch=%i m=%i n=%i k=%i (stacked %s, bias %s)', (batch, m, n, k, stacked, biased) => {
+    // Batches over distinct B matrices (or one shared B, stacked A: one product of batch*m rows), with a
+    // fused column bias (MatMul + Add) and Relu.
     const a = rand(batch * m * k, 3);
     const b = rand(batch * k * n, 4);
+    const bias = biased ? rand(n, 5) : undefined;
+    const clamp = biased ? { lo: 0, hi: Infinity } : undefined;
     const ao = Int32Array.from({ length: batch }, (_, t) => t * m * k);
     const bo = Int32Array.from({ length: batch }, (_, t) => (stacked ? 0 : ((t * 7) % batch) * k * n));
     const want = new Float32Array(batch * m * n);
-    wasmMatMul(w, a, ao, b, bo, want, m, n, k);
+    wasmMatMul(w, a, ao, b, bo, want, m, n, k, clamp, {}, bias);
     const got = new Float32Array(batch * m * n);
-    expect(parallelMatMul(a, ao, b, bo, got, m, n, k)).toBe(true);
+    expect(parallelMatMul(a, ao, b, bo, got, m, n, k, clamp, bias)).toBe(true);
     expectSameBits(got, want, 'C');
   });
 
@@ -169,8 +180,9 @@ describe('work threshold', () => {
     // A fixture-sized product (the CNN fixture's largest) stays on one thread.
     expect(run(16, 64, 72)).toBe(false);
     expect(16 * 64 * 72).toBeLessThan(2 * MIN_WORK_PER_THREAD);
-    expect(run(128, 127, 128)).toBe(false);
+    expect(run(128, 128, 127)).toBe(false);
     expect(parallelRuns()).toBe(before);
+    expect(128 * 128 * 128).toBe(2 * MIN_WORK_PER_THREAD);
     expect(run(128, 128, 128)).toBe(true);
     expect(parallelRuns()).toBe(before + 1);
   });
@@ -197,11 +209,11 @@ describe('worker failure', () => {
     expect(big()).toBe(false);
   });
 
-  it('a worker that stops answering times out with a KernelError', async () => {
+  it('a worker that holds a chunk past the timeout is a KernelError', async () => {
     await setIntraOpThreads(2, { minWorkPerThread: 1, timeoutMs: 300 });
-    currentPool()!.stallWorker(1);
+    currentPool()!.injectHang();
     const t0 = performance.now();
-    expect(big).toThrow(/did not finish its share/);
+    expect(big).toThrow(/did not finish within/);
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(intraOpThreads()).toBe(1);
     // A new setting starts a fresh pool.

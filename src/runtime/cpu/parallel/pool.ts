@@ -1,20 +1,26 @@
 /**
  * A pool of intra-op threads: the caller's thread and `threads - 1` workers, each with its own instance of
  * the kernels' threads build over ONE shared WebAssembly.Memory. The caller lays a product's operands out
- * in that memory, hands each worker its share as a list of export calls, runs the first share itself and
- * waits for the others with Atomics.wait, bounded by a timeout (a dead worker is a KernelError, not a hang).
+ * in that memory and describes a run as chunks (ranges of the output, each one export call); every thread,
+ * the caller included, claims chunks until none is left, and the caller waits for the last ones with
+ * Atomics.wait, bounded by a timeout (a worker that dies holding a chunk is a KernelError, not a hang).
  *
- * Note [the control block]: a SharedArrayBuffer of Int32 slots, CTRL_STRIDE per worker: SEQ (the caller
- * bumps it to hand over a share, -1 stops the worker), DONE (the worker stores the SEQ it finished) and
- * STATUS (of that share). A worker's share sits in its PARAM_SLOTS float64 slots of `params`: a count, then
- * per call its export's index in CALLS, its argument count and the arguments. Atomics.store of SEQ comes
- * after every plain write of the share and of the operands, and the worker's Atomics.store of DONE after
- * its writes of C, so each side sees the other's memory (Atomics operations are sequentially consistent).
+ * Note [claiming chunks]: the control block (Int32 slots on a SharedArrayBuffer, CTRL) holds SEQ (the
+ * caller bumps it to wake the workers for a run; -1 stops them), NEXT = seq * CHUNK_LIMIT + the next
+ * unclaimed chunk, COMPLETED (chunks finished) and FAIL (bits). A thread claims chunk i by compareExchange
+ * of NEXT from seq * CHUNK_LIMIT + i to + 1, and only while NEXT's seq is the run it woke for: a worker that
+ * wakes late, after its run ended, finds another seq there and claims nothing, so a slow or descheduled
+ * worker never holds the caller up (the caller claims whatever it has not) and a run on a busy machine
+ * takes no longer than on one thread. The caller writes `params` (chunk count, export, arguments) and the
+ * operands before its Atomics.store of NEXT; a worker reads them after loading NEXT and claiming, and
+ * stores COMPLETED after its writes of C: Atomics operations are sequentially consistent, so each side
+ * sees the other's memory. Which thread computes a chunk never changes its values (Note [one summation
+ * order] in ../wasm/assembly/blocked.ts).
  */
 import { KernelError } from '../../../ir/errors.js';
 import { KERNELS_THREADS_WASM_BASE64, THREADS_MAX_PAGES } from '../wasm/kernels.wasm.js';
 import { canSpawn, spawnThread, type ThreadHandle } from './spawn.js';
-import { CALLS, CTRL, CTRL_STRIDE, PARAM_SLOTS, STATUS } from './worker-source.js';
+import { CALLS, CHUNK_LIMIT, CTRL, FAIL, PARAM_SLOTS, SEQ_LIMIT } from './worker-source.js';
 
 /** The threads build's exports used here (assembly/threads.ts); pointers are byte offsets. */
 export interface ThreadExports {
@@ -28,10 +34,10 @@ export interface ThreadExports {
   conv2dPlanes(...args: number[]): number;
 }
 
-/** One export call of a share: the export (CALLS) and its arguments. */
-export interface Call {
+/** A run: one export (CALLS) called once per chunk, each chunk its arguments (all of one length). */
+export interface Run {
   fn: (typeof CALLS)[number];
-  args: number[];
+  chunks: number[][];
 }
 
 /** The part of the WebAssembly JavaScript API used here (the ES2022 lib and Node 20 typings lack it). */
@@ -67,10 +73,21 @@ export function unsupportedReason(): string | undefined {
 }
 
 let runs = 0;
+/** How long the caller polls COMPLETED before it sleeps on it (ms). */
+const SPIN_MS = 0.05;
+/** The most chunks a run may have. */
+export const MAX_CHUNKS = Math.min(CHUNK_LIMIT - 1, 2048);
 
-/** How many runs split their work between threads so far (tests check that the parallel path ran). */
+let workerChunks = 0;
+
+/** How many runs had workers to share their chunks with so far (tests check that the parallel path ran). */
 export function parallelRuns(): number {
   return runs;
+}
+
+/** How many chunks workers (not the caller) computed so far. */
+export function workerChunkCount(): number {
+  return workerChunks;
 }
 
 export class ThreadPool {
@@ -78,6 +95,11 @@ export class ThreadPool {
   private view: Float32Array;
   /** Set when a run failed: the pool is gone and every later call declines. */
   broken = false;
+  /**
+   * Test hook: before claiming, the caller waits (up to 10 s) until a worker claimed a chunk, so every run
+   * has chunks computed by a worker (else the caller may finish small runs before any worker wakes).
+   */
+  waitForAWorker = false;
 
   private constructor(
     readonly threads: number,
@@ -102,16 +124,15 @@ export class ThreadPool {
     const module = await wasm.compile(bytes);
     const exports = (await wasm.instantiate(module, { env: { memory } })).exports as ThreadExports & Record<string, (...a: number[]) => number>;
     exports.reset();
-    const workers = threads - 1;
     const scratch: number[] = [];
-    for (let i = 0; i < workers; i++) {
+    for (let i = 0; i < threads - 1; i++) {
       const p = exports.alloc(exports.rangeScratchBytes());
       if (p === 0) throw new KernelError('intra-op threads: cannot reserve scratch memory');
       scratch.push(p);
     }
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_STRIDE * Math.max(1, workers)));
-    const params = new Float64Array(new SharedArrayBuffer(8 * PARAM_SLOTS * Math.max(1, workers)));
-    const handles = scratch.map((p, slot) => spawnThread({ bytes, memory, ctrl, params, slot, scratch: p }));
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.LENGTH));
+    const params = new Float64Array(new SharedArrayBuffer(8 * PARAM_SLOTS));
+    const handles = scratch.map((p) => spawnThread({ bytes, memory, ctrl, params, scratch: p }));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, fail) => {
       timer = setTimeout(() => fail(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
@@ -135,7 +156,7 @@ export class ThreadPool {
 
   /** Room for `n` floats; its byte offset, or 0 when the shared memory cannot grow that far. */
   alloc(n: number): number {
-    return this.x.alloc(n * 4);
+    return n * 4 < THREADS_MAX_PAGES * 65536 ? this.x.alloc(n * 4) : 0;
   }
 
   /** A copy of `src` in the shared memory (0 when it does not fit). */
@@ -152,65 +173,77 @@ export class ThreadPool {
     return this.view;
   }
 
-  /** Whether every share fits in a worker's parameter slots. */
-  fits(shares: readonly (readonly Call[])[]): boolean {
-    return shares.every((s) => s.reduce((n, c) => n + 2 + c.args.length, 1) <= PARAM_SLOTS);
+  /** Whether a run of `chunks` chunks of `argc` arguments each fits the control block and `params`. */
+  fits(chunks: number, argc: number): boolean {
+    return chunks <= MAX_CHUNKS && 3 + chunks * argc <= PARAM_SLOTS;
   }
 
   /**
-   * Runs shares[0] on this thread and shares[i] on worker i - 1, and returns once all are done. Throws
-   * RangeError when scratch memory ran out, KernelError when a worker threw, died or timed out (the pool
-   * is then terminated and marked broken).
+   * Runs every chunk, on this thread and on the workers that wake in time (Note [claiming chunks]), and
+   * returns once all are done. Throws RangeError when scratch memory ran out, KernelError when a worker
+   * threw, had died, or held a chunk past the timeout (the pool is then terminated and marked broken).
    */
-  run(shares: readonly (readonly Call[])[]): void {
+  run(r: Run): void {
     if (this.broken) throw new KernelError('intra-op threads: the pool is broken');
-    if (shares.length > this.threads || !this.fits(shares)) throw new KernelError('intra-op threads: too many shares for the pool');
-    for (let w = 1; w < shares.length; w++) {
-      if (this.workers[w - 1]!.dead()) this.fail(`worker ${w} has died`);
-    }
-    this.seq = this.seq >= 0x3fffffff ? 1 : this.seq + 1;
+    const n = r.chunks.length;
+    const argc = r.chunks[0]?.length ?? 0;
+    if (!this.fits(n, argc) || r.chunks.some((c) => c.length !== argc)) throw new KernelError('intra-op threads: a run that does not fit the pool');
+    for (let w = 0; w < this.workers.length; w++) if (this.workers[w]!.dead()) this.fail(`worker ${w + 1} has died`);
+    const { ctrl, params } = this;
+    const fnIndex = CALLS.indexOf(r.fn);
+    params[0] = n;
+    params[1] = fnIndex;
+    params[2] = argc;
+    for (let i = 0; i < n; i++) params.set(r.chunks[i]!, 3 + i * argc);
+    this.seq = this.seq >= SEQ_LIMIT ? 1 : this.seq + 1;
     const seq = this.seq;
-    for (let w = 1; w < shares.length; w++) {
-      const p0 = (w - 1) * PARAM_SLOTS;
-      const share = shares[w]!;
-      this.params[p0] = share.length;
-      let q = p0 + 1;
-      for (const c of share) {
-        this.params[q] = CALLS.indexOf(c.fn);
-        this.params[q + 1] = c.args.length;
-        this.params.set(c.args, q + 2);
-        q += 2 + c.args.length;
-      }
-      const o = (w - 1) * CTRL_STRIDE;
-      Atomics.store(this.ctrl, o + CTRL.SEQ, seq);
-      Atomics.notify(this.ctrl, o + CTRL.SEQ);
-    }
+    Atomics.store(ctrl, CTRL.COMPLETED, 0);
+    Atomics.store(ctrl, CTRL.FAIL, 0);
+    Atomics.store(ctrl, CTRL.NEXT, seq * CHUNK_LIMIT);
+    Atomics.store(ctrl, CTRL.SEQ, seq);
+    Atomics.notify(ctrl, CTRL.SEQ);
+    if (this.waitForAWorker) this.waitUntil(() => Atomics.load(ctrl, CTRL.NEXT) > seq * CHUNK_LIMIT, 10_000);
     const t0 = performance.now();
-    let oom = false;
+    const fn = this.fns[fnIndex]!;
+    let own = 0;
     try {
-      for (const c of shares[0] ?? []) if (this.fns[CALLS.indexOf(c.fn)]!(...c.args) < 0) oom = true;
+      for (;;) {
+        const c = Atomics.load(ctrl, CTRL.NEXT);
+        const i = c - seq * CHUNK_LIMIT;
+        if (i >= n) break;
+        if (Atomics.compareExchange(ctrl, CTRL.NEXT, c, c + 1) !== c) continue;
+        if (fn(...r.chunks[i]!) < 0) Atomics.or(ctrl, CTRL.FAIL, FAIL.OUT_OF_MEMORY);
+        Atomics.add(ctrl, CTRL.COMPLETED, 1);
+        own++;
+      }
     } catch (e) {
-      // The workers may still be writing this memory: never reuse it.
+      // Workers may still be writing this memory: never reuse it.
       this.dispose();
       throw e;
     }
-    // Workers got shares as large as this one: allow them far longer than it took, and at least timeoutMs.
+    // Every chunk is claimed; the workers' last ones are as large as ours: spin briefly (a futex wake-up
+    // costs tens of microseconds), then sleep, allowing them far longer than ours took, and timeoutMs.
     const deadline = performance.now() + Math.max(this.timeoutMs, 50 * (performance.now() - t0));
-    for (let w = 1; w < shares.length; w++) {
-      const o = (w - 1) * CTRL_STRIDE + CTRL.DONE;
-      for (;;) {
-        const done = Atomics.load(this.ctrl, o);
-        if (done === seq) break;
-        const left = deadline - performance.now();
-        if (left <= 0 || this.workers[w - 1]!.dead()) this.fail(`worker ${w} did not finish its share within ${Math.round(deadline - t0)} ms`);
-        Atomics.wait(this.ctrl, o, done, Math.min(left, 100));
-      }
-      const status = Atomics.load(this.ctrl, (w - 1) * CTRL_STRIDE + CTRL.STATUS);
-      if (status === STATUS.THREW) this.fail(`worker ${w} threw while running its share`);
-      if (status === STATUS.OUT_OF_MEMORY) oom = true;
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(ctrl, CTRL.COMPLETED) < n && performance.now() < spinUntil);
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL.COMPLETED);
+      if (done >= n) break;
+      const left = deadline - performance.now();
+      if (left <= 0) this.fail(`${n - done} chunk(s) claimed by workers did not finish within ${Math.round(deadline - t0)} ms`);
+      if (this.workers.some((h) => h.dead())) this.fail('a worker died during a run');
+      Atomics.wait(ctrl, CTRL.COMPLETED, done, Math.min(left, 100));
     }
-    if (oom) throw new RangeError('WebAssembly kernels: out of memory');
-    if (shares.length > 1) runs++;
+    const failed = Atomics.load(ctrl, CTRL.FAIL);
+    if (failed & FAIL.THREW) this.fail('a worker threw while running a chunk');
+    if (failed & FAIL.OUT_OF_MEMORY) throw new RangeError('WebAssembly kernels: out of memory');
+    if (this.workers.length > 0) runs++;
+    workerChunks += n - own;
+  }
+
+  private waitUntil(ok: () => boolean, ms: number): void {
+    const until = performance.now() + ms;
+    while (!ok() && performance.now() < until) Atomics.wait(this.ctrl, CTRL.LENGTH - 1, 0, 1);
   }
 
   private fail(why: string): never {
@@ -221,31 +254,26 @@ export class ThreadPool {
   /** Stops and terminates every worker; the pool cannot run again. */
   dispose(): void {
     this.broken = true;
-    for (let w = 0; w < this.workers.length; w++) {
-      const o = w * CTRL_STRIDE + CTRL.SEQ;
-      Atomics.store(this.ctrl, o, -1);
-      Atomics.notify(this.ctrl, o);
-      this.workers[w]!.terminate();
-    }
+    Atomics.store(this.ctrl, CTRL.HANG, 0);
+    Atomics.store(this.ctrl, CTRL.SEQ, -1);
+    Atomics.notify(this.ctrl, CTRL.SEQ);
+    Atomics.notify(this.ctrl, CTRL.HANG);
+    for (const h of this.workers) h.terminate();
   }
 
-  /** Test hook: terminates worker `w` (1-based, as in `run`); resolves once it is known dead. */
+  /** Test hook: terminates worker `w` (1-based); resolves once the pool can see it dead. */
   async killWorker(w: number): Promise<void> {
     const h = this.workers[w - 1]!;
     h.terminate();
-    await h.ready.catch(() => undefined);
     while (!h.dead()) await new Promise((r) => setTimeout(r, 5));
   }
 
   /**
-   * Test hook: stops worker `w`'s loop through the control block and waits until it acknowledged, so the
-   * worker never answers again while the pool still believes it alive (as when a thread hangs).
+   * Test hook (fault injection): on the next run a worker claims a chunk and holds it without finishing,
+   * as a hung thread would; the caller lets it claim first.
    */
-  stallWorker(w: number): void {
-    const o = (w - 1) * CTRL_STRIDE;
-    Atomics.store(this.ctrl, o + CTRL.SEQ, -1);
-    Atomics.notify(this.ctrl, o + CTRL.SEQ);
-    const until = performance.now() + 10_000;
-    while (Atomics.load(this.ctrl, o + CTRL.DONE) !== -1 && performance.now() < until) Atomics.wait(this.ctrl, o + CTRL.DONE, Atomics.load(this.ctrl, o + CTRL.DONE), 50);
+  injectHang(): void {
+    Atomics.store(this.ctrl, CTRL.HANG, 1);
+    this.waitForAWorker = true;
   }
 }

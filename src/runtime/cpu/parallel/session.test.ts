@@ -2,13 +2,23 @@
  * Conv, MatMul and Gemm through a Session with 2 intra-op threads, bit-identical to one thread. The hook
  * into wasm/ops.ts is the wiring proposed for it (each wrapper first offers its call to the threads),
  * applied here by mocking the module, so the session's kernels, fused epilogues and constant weights are
- * the real ones.
+ * the real ones. Also: no product of the torch fixture models is large enough to be split.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { convert } from '../../../api/convert.js';
 import { attr, type Attribute } from '../../../ir/attribute.js';
 import { DataType } from '../../../ir/dtype.js';
+import { Graph } from '../../../ir/graph.js';
+import { Model } from '../../../ir/model.js';
+import { Node } from '../../../ir/node.js';
+import { ArrayTensor } from '../../../ir/tensor.js';
+import { tensorType } from '../../../ir/types.js';
+import { loadReference } from '../../../parity/reference.js';
 import { Session } from '../../session.js';
-import { Tensor } from '../../tensor.js';
+import { fromIrTensor, Tensor } from '../../tensor.js';
 import { oneNodeModel } from '../../test-models.js';
 import { parallelConv2d } from './conv.js';
 import { parallelGemm, parallelMatMul } from './gemm.js';
@@ -20,8 +30,8 @@ vi.mock('../wasm/ops.js', async (importOriginal) => {
   return {
     ...ops,
     wasmMatMul: (...p: Parameters<typeof ops.wasmMatMul>): void => {
-      const [w, a, ao, b, bo, out, m, n, k, clamp] = p;
-      if (!parallelMatMul(a, ao, b, bo, out, m, n, k, clamp)) ops.wasmMatMul(...p);
+      const [, a, ao, b, bo, out, m, n, k, clamp, , bias] = p;
+      if (!parallelMatMul(a, ao, b, bo, out, m, n, k, clamp, bias)) ops.wasmMatMul(...p);
     },
     wasmGemm: (...p: Parameters<typeof ops.wasmGemm>): void => {
       if (!parallelGemm(p[1], p[2])) ops.wasmGemm(...p);
@@ -44,10 +54,19 @@ function rand(dims: number[], seed: number): Tensor {
   return new Tensor('float32', out, dims);
 }
 
-/** Runs the model on 1 then 2 threads; expects the parallel path to run and the outputs' bits to agree. */
-async function expectSameOnTwoThreads(op: string, feeds: Tensor[], attributes: Attribute[] = []): Promise<void> {
+/**
+ * Runs a one-node model on 1 then 2 threads; expects the parallel path to run and the outputs' bits to
+ * agree. Inputs from `constants` on are initializers (constant weights, resident in wasm memory on 1 thread).
+ */
+async function expectSameOnTwoThreads(op: string, feeds: Tensor[], attributes: Attribute[] = [], constants = feeds.length): Promise<void> {
   const model = oneNodeModel(op, feeds.map((f) => ({ dtype: DataType.FLOAT, shape: [...f.dims] })), DataType.FLOAT, attributes);
-  const named = Object.fromEntries(feeds.map((f, i) => [`x${i}`, f]));
+  const g = model.graph;
+  for (let i = feeds.length - 1; i >= constants; i--) {
+    const v = g.inputs[i]!;
+    g.removeInput(v);
+    g.addInitializer(v, new ArrayTensor(DataType.FLOAT, feeds[i]!.dims, feeds[i]!.data as Float32Array));
+  }
+  const named = Object.fromEntries(feeds.slice(0, constants).map((f, i) => [`x${i}`, f]));
   await setIntraOpThreads(1);
   const one = (await (await Session.create(model)).run(named)).y!;
   expect(await setIntraOpThreads(2)).toBe(2);
@@ -70,9 +89,56 @@ describe('a Session on 2 intra-op threads', () => {
     await expectSameOnTwoThreads('MatMul', [rand([3, 100, 70], 1), rand([70, 301], 2)]);
   });
   it('Gemm with a bias and transB', async () => {
-    await expectSameOnTwoThreads('Gemm', [rand([130, 300], 3), rand([90, 300], 4), rand([90], 5)], [attr.int('transB', 1), attr.float('alpha', 0.5)]);
+    await expectSameOnTwoThreads('Gemm', [rand([200, 300], 3), rand([90, 300], 4), rand([90], 5)], [attr.int('transB', 1), attr.float('alpha', 0.5)]);
   });
   it('Conv with pads and a bias', async () => {
     await expectSameOnTwoThreads('Conv', [rand([2, 16, 30, 29], 6), rand([24, 16, 3, 3], 7), rand([24], 8)], [attr.ints('pads', [1, 0, 1, 2])]);
+  });
+  it('Conv and MatMul with constant weights', async () => {
+    await expectSameOnTwoThreads('Conv', [rand([1, 64, 20, 20], 9), rand([64, 64, 3, 3], 10), rand([64], 11)], [attr.ints('pads', [1, 1, 1, 1])], 1);
+    await expectSameOnTwoThreads('MatMul', [rand([400, 64], 12), rand([64, 200], 13)], [], 1);
+  });
+});
+
+describe('fused epilogues on 2 intra-op threads', () => {
+  it('MatMul + bias Add + Relu, constant weights', async () => {
+    const [m, k, n] = [300, 96, 130];
+    const g = new Graph('g');
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [m, k]));
+    const w = g.addInitializer('w', new ArrayTensor(DataType.FLOAT, [k, n], rand([k, n], 21).data as Float32Array));
+    const b = g.addInitializer('b', new ArrayTensor(DataType.FLOAT, [n], rand([n], 22).data as Float32Array));
+    const mm = g.appendNode(new Node('MatMul', [x, w], { name: 'mm', outputs: ['t'] }));
+    const add = g.appendNode(new Node('Add', [mm.output(0), b], { name: 'add', outputs: ['u'] }));
+    const relu = g.appendNode(new Node('Relu', [add.output(0)], { name: 'relu', outputs: ['y'] }));
+    for (const v of [mm.output(0), add.output(0), relu.output(0)]) v.type = tensorType(DataType.FLOAT, [m, n]);
+    g.addOutput(relu.output(0));
+    const model = new Model(g, new Map([['', 21]]));
+    const feeds = { x: rand([m, k], 23) };
+    await setIntraOpThreads(1);
+    const one = (await (await Session.create(model)).run(feeds)).y!;
+    expect(await setIntraOpThreads(2)).toBe(2);
+    const before = parallelRuns();
+    const two = (await (await Session.create(model)).run(feeds)).y!;
+    expect(parallelRuns()).toBe(before + 1);
+    expect(Buffer.from((two.data as Float32Array).buffer).equals(Buffer.from((one.data as Float32Array).buffer))).toBe(true);
+  });
+});
+
+describe('the torch fixture models on 2 intra-op threads', () => {
+  const root = path.resolve(import.meta.dirname, '../../../..');
+  const dir = path.join(root, 'fixtures', 'torch');
+  const models = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'model.pt2'))).sort();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onnxbridge-threads-fixtures-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it.each(models)('%s splits no product (its products are below the threshold)', async (m) => {
+    const artifact = path.join(dir, m, 'model.pt2');
+    const { output } = await convert(artifact, { output: path.join(tmp, `${m}.onnx`) });
+    const feeds = Object.fromEntries(loadReference(artifact).sets[0]!.inputs.map(({ name, tensor }) => [name, fromIrTensor(tensor)]));
+    expect(await setIntraOpThreads(2)).toBe(2);
+    const session = await Session.create(new Uint8Array(fs.readFileSync(output)));
+    const before = parallelRuns();
+    await session.run(feeds);
+    expect(parallelRuns()).toBe(before);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The intra-op thread setting of the CPU backend (like onnxruntime's intraOpNumThreads): one pool per
  * JavaScript thread, shared by every session on it. The default is 1, which runs nothing in parallel and
- * starts no worker. With more, float32 MatMul/Gemm/Conv whose work (multiply-adds) is large enough split
- * their output between the threads (gemm.ts, conv.ts), with results bit-identical to one thread.
+ * starts no worker. With more, float32 MatMul/Gemm/Conv whose work (multiply-adds) is large enough cut
+ * their output into chunks the threads share (gemm.ts, conv.ts, pool.ts), with results bit-identical to
+ * one thread.
  */
 import { UsageError } from '../../../ir/errors.js';
 import { ThreadPool, unsupportedReason } from './pool.js';
@@ -10,10 +11,12 @@ import { ThreadPool, unsupportedReason } from './pool.js';
 export { parallelRuns } from './pool.js';
 
 /**
- * Multiply-adds below which one more thread does not pay: each thread's share must have at least this
- * many. Measured with bench/threads.mjs-style products on a loaded 2-core machine: splitting in two
- * breaks even near 0.5M multiply-adds per share (~0.1 ms of wasm SIMD; waking a worker costs tens of
- * microseconds) and gains reliably from about 1M; the fixtures' products are far below.
+ * Multiply-adds each thread's share must have, so that one more thread pays. Measured with m = n = k
+ * products on this 2-core machine, whose second core is often busy with other work, so as the best of
+ * many interleaved runs over a minute: 2 threads against 1 give 1.0x at 0.26M multiply-adds, 1.4x at 0.9M,
+ * 1.57x at 2.1M (128^3), 1.7x at 4M and up; when no second core is free, splitting costs 3-10% (the
+ * chunks' overheads and a futex wake-up). So two threads from 2.1M multiply-adds on. No product of the
+ * torch fixture models comes near (parallel/session.test.ts checks that none is split).
  */
 export const MIN_WORK_PER_THREAD = 1 << 20;
 /** How long a run waits at least for a worker (it also allows 50x the caller's own share). */
@@ -65,15 +68,19 @@ export function intraOpUnsupportedReason(): string | undefined {
   return unsupportedReason();
 }
 
+/** Chunks per thread a run is cut into, so threads that start late or run slow still share evenly. */
+const CHUNKS_PER_THREAD = 4;
+
 /**
- * The pool and how many of its threads a product of `work` multiply-adds should use, or undefined when it
- * should run on one thread (no pool, or too little work to pay for a second thread).
+ * The pool and into how many chunks (at most) a product of `work` multiply-adds should be cut, or
+ * undefined when it should run on one thread (no pool, or too little work to pay for a second thread).
+ * Each chunk keeps at least a quarter of MIN_WORK_PER_THREAD's work (its packing and call overheads).
  */
-export function poolFor(work: number): { pool: ThreadPool; threads: number } | undefined {
+export function poolFor(work: number): { pool: ThreadPool; chunks: number } | undefined {
   if (!pool || pool.broken) return undefined;
   const threads = Math.min(pool.threads, Math.floor(work / minWork));
   if (threads < 2) return undefined;
-  return { pool, threads };
+  return { pool, chunks: Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (minWork / CHUNKS_PER_THREAD)))) };
 }
 
 /** Test hook: the live pool. */

@@ -2,21 +2,25 @@
  * The intra-op worker's script, as source text so that neither Node nor a bundler has to find a file: Node
  * runs it with `new Worker(src, { eval: true })` (as CommonJS or, when the process runs with
  * --input-type=module, as a module: so it takes worker_threads from process.getBuiltinModule, not
- * require), browsers from a Blob URL (classic worker, `self`). It instantiates the threads build of the kernels over the shared memory it is
- * given and then loops: wait for its sequence number to change, run the calls in its parameter slots,
- * publish DONE. A SEQ of -1 stops it (it answers DONE = -1 and returns). See Note [the control block] in
- * pool.ts for the layout.
+ * require), browsers from a Blob URL (classic worker, `self`). It instantiates the threads build of the
+ * kernels over the shared memory it is given, then loops: wait until SEQ changes (polling SPIN_MS, then
+ * asleep), claim chunks of that run until none is left (Note [claiming chunks] in pool.ts), wait again.
+ * SEQ = -1 stops it.
  */
 
-/** Int32 slots per thread in the control block (64 bytes: one cache line each, no false sharing). */
-export const CTRL_STRIDE = 16;
-/** Offsets within a thread's control slots. */
-export const CTRL = { SEQ: 0, DONE: 1, STATUS: 2 } as const;
-/** Float64 parameter slots per thread. */
-export const PARAM_SLOTS = 8192;
-/** STATUS values a worker publishes with DONE. */
-export const STATUS = { OK: 0, OUT_OF_MEMORY: 1, THREW: 2 } as const;
-/** The exports a call may name, by index (a call's first slot). */
+/** Int32 slots of the control block; each on its own 64-byte line (no false sharing). */
+export const CTRL = { SEQ: 0, NEXT: 16, COMPLETED: 32, FAIL: 48, HANG: 64, LENGTH: 96 } as const;
+/** NEXT holds seq * CHUNK_LIMIT + the next unclaimed chunk. */
+export const CHUNK_LIMIT = 4096;
+/** Largest seq before it wraps to 1 (seq * CHUNK_LIMIT stays an int32). */
+export const SEQ_LIMIT = 2 ** 31 / CHUNK_LIMIT - 1;
+/** Float64 slots of the run's description: [chunks, export index, argc, then argc arguments per chunk]. */
+export const PARAM_SLOTS = 3 + 32 * 2048;
+/** Bits of FAIL: a chunk ran out of scratch memory, or threw. */
+export const FAIL = { OUT_OF_MEMORY: 1, THREW: 2 } as const;
+/** How long an idle worker polls SEQ before it sleeps (ms). */
+export const SPIN_MS = 0.2;
+/** The exports a run may call, by index. */
 export const CALLS = ['gemmWith', 'conv2dRange'] as const;
 
 /** What a worker is started with (Node's workerData, or the first message in a browser). */
@@ -27,8 +31,6 @@ export interface WorkerInit {
   memory: unknown;
   ctrl: Int32Array;
   params: Float64Array;
-  /** This worker's slot in ctrl and params (the caller's own share never goes through them). */
-  slot: number;
   /** Byte offset of this worker's scratch region in the shared memory. */
   scratch: number;
 }
@@ -38,35 +40,36 @@ function start(d, post) {
   const x = new WebAssembly.Instance(new WebAssembly.Module(d.bytes), { env: { memory: d.memory } }).exports;
   const fns = ${JSON.stringify(CALLS)}.map((n) => x[n]);
   const ctrl = d.ctrl, params = d.params;
-  const o = d.slot * ${CTRL_STRIDE}, p0 = d.slot * ${PARAM_SLOTS};
   post('ready');
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, o + ${CTRL.SEQ}, seen);
-    const s = Atomics.load(ctrl, o + ${CTRL.SEQ});
+    // Poll a little before sleeping: a product often follows another, and a thread woken from a futex
+    // tends to be run on its waker's core, preempting the caller (both chunks then run in turn).
+    const until = performance.now() + ${SPIN_MS};
+    while (Atomics.load(ctrl, ${CTRL.SEQ}) === seen && performance.now() < until);
+    Atomics.wait(ctrl, ${CTRL.SEQ}, seen);
+    const s = Atomics.load(ctrl, ${CTRL.SEQ});
     if (s === seen) continue;
-    if (s < 0) {
-      Atomics.store(ctrl, o + ${CTRL.DONE}, -1);
-      Atomics.notify(ctrl, o + ${CTRL.DONE});
-      return;
-    }
+    if (s < 0) return;
     seen = s;
-    let status = ${STATUS.OK};
-    try {
-      x.release(d.scratch);
-      const count = params[p0];
-      let q = p0 + 1;
-      for (let c = 0; c < count; c++) {
-        const argc = params[q + 1];
-        if (fns[params[q]].apply(null, params.subarray(q + 2, q + 2 + argc)) < 0) status = ${STATUS.OUT_OF_MEMORY};
-        q += 2 + argc;
+    x.release(d.scratch);
+    for (;;) {
+      const c = Atomics.load(ctrl, ${CTRL.NEXT});
+      if (Math.floor(c / ${CHUNK_LIMIT}) !== s) break;
+      const i = c % ${CHUNK_LIMIT};
+      if (i >= params[0]) break;
+      if (Atomics.compareExchange(ctrl, ${CTRL.NEXT}, c, c + 1) !== c) continue;
+      // Fault injection for tests: hold the claimed chunk until HANG is cleared.
+      while (Atomics.load(ctrl, ${CTRL.HANG}) === 1) Atomics.wait(ctrl, ${CTRL.HANG}, 1, 1000);
+      const argc = params[2], at = 3 + i * argc;
+      try {
+        if (fns[params[1]].apply(null, params.subarray(at, at + argc)) < 0) Atomics.or(ctrl, ${CTRL.FAIL}, ${FAIL.OUT_OF_MEMORY});
+      } catch (e) {
+        Atomics.or(ctrl, ${CTRL.FAIL}, ${FAIL.THREW});
       }
-    } catch (e) {
-      status = ${STATUS.THREW};
+      Atomics.add(ctrl, ${CTRL.COMPLETED}, 1);
+      Atomics.notify(ctrl, ${CTRL.COMPLETED});
     }
-    Atomics.store(ctrl, o + ${CTRL.STATUS}, status);
-    Atomics.store(ctrl, o + ${CTRL.DONE}, s);
-    Atomics.notify(ctrl, o + ${CTRL.DONE});
   }
 }
 if (typeof process === 'object' && process.versions && process.versions.node) {
