@@ -14,6 +14,7 @@ interface Args {
   seed: number;
   'input-shape'?: string[];
   backend: Backend;
+  threads?: number;
   save?: string;
   json: boolean;
 }
@@ -37,6 +38,7 @@ export const runCommand: CommandSpec<Args> = {
   builder: (y: Argv) =>
     inputOptions(y.positional('model', { type: 'string', describe: 'path to a .onnx file', demandOption: true }))
       .option('backend', { choices: BACKENDS, default: 'onnxruntime' as Backend, describe: 'the engine to run on' })
+      .option('threads', { type: 'number', describe: 'cpu backend: threads for large float32 MatMul/Gemm/Conv (default 1; results are bit-identical)' })
       .option('save', { type: 'string', describe: 'write input_N.pb and output_N.pb to this folder (a reference data set for parity --against)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .example('$0 run model.onnx --random --seed 1', 'run on seeded random inputs')
@@ -44,6 +46,7 @@ export const runCommand: CommandSpec<Args> = {
   async run(args, io) {
     const r = await runModel(args.model, {
       backend: args.backend,
+      ...(args.threads !== undefined ? { threads: args.threads } : {}),
       ...(args.inputs !== undefined ? { inputs: args.inputs } : {}),
       random: args.random,
       seed: args.seed,

@@ -20,6 +20,8 @@ export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 export interface EngineOptions {
   /** onnxruntime only; default 'all' (onnxruntime's own default). */
   optimization?: OptimizationLevel;
+  /** Our CPU engine only: intra-op threads for large float32 products (SessionOptions.intraOpNumThreads). */
+  threads?: number;
 }
 
 /** What a run is called in reports: `onnxruntime`, `onnxruntime (optimization disabled)`, `cpu`. */
@@ -35,7 +37,7 @@ export interface EngineSession {
 }
 
 export async function openEngine(model: string | Uint8Array, backend: Backend, options: EngineOptions = {}): Promise<EngineSession> {
-  if (backend === 'cpu') return openCpu(model);
+  if (backend === 'cpu') return openCpu(model, options.threads);
   const opts: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
@@ -67,9 +69,9 @@ export async function openEngine(model: string | Uint8Array, backend: Backend, o
 }
 
 /** Our own engine (src/runtime), fed and read through its IR tensor conversions. */
-async function openCpu(model: string | Uint8Array): Promise<EngineSession> {
+async function openCpu(model: string | Uint8Array, threads?: number): Promise<EngineSession> {
   const ir = typeof model === 'string' ? await loadModel(model) : decodeModel(model);
-  const session = await Session.create(ir, { backend: 'cpu' });
+  const session = await Session.create(ir, { backend: 'cpu', ...(threads !== undefined ? { intraOpNumThreads: threads } : {}) });
   return {
     label: 'cpu',
     async run(feeds) {

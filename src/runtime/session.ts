@@ -19,6 +19,7 @@ import { cpuBackend } from './cpu/index.js';
 import { fuseActivations } from './cpu/fusion/activation.js';
 import { fuseElementwiseChains, mayRunInPlace } from './cpu/fusion/elementwise-chain.js';
 import { expandFunctions } from './function-expand.js';
+import { setIntraOpThreads } from './cpu/parallel/index.js';
 
 export type { GraphOptimizationLevel };
 
@@ -36,6 +37,13 @@ export interface SessionOptions {
    * and the Model passed in is not changed by any of this.
    */
   graphOptimization?: GraphOptimizationLevel;
+  /**
+   * Threads (this one plus workers) that large float32 MatMul/Gemm/Conv may split their output across,
+   * like onnxruntime's intraOpNumThreads; results are bit-identical to one thread. The worker pool is one
+   * per JavaScript thread, so the latest setting applies to every session on it. Default: leave it as is
+   * (1 unless set). On a browser's main thread it stays 1 (Atomics.wait is not allowed there).
+   */
+  intraOpNumThreads?: number;
 }
 
 const MAX_CACHED_SIGNATURES = 8;
@@ -84,6 +92,7 @@ export class Session {
       throw new UsageError(`graphOptimization must be one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
     }
     await backend.init?.();
+    if (options.intraOpNumThreads !== undefined) await setIntraOpThreads(options.intraOpNumThreads);
     expandFunctions(model, backend.kernels);
     const planned = level === 'none' ? model : optimizeModel(model);
     const planOptions: PlanOptions = level === 'none' ? {} : level === 'basic' || backend !== cpuBackend ? { cache: true } : { cache: true, fuse: [fuseActivations, fuseElementwiseChains], inPlace: mayRunInPlace };

@@ -56,6 +56,14 @@ describe('onnxbridge run', () => {
     expect(big.notes).toEqual([]);
   });
 
+  it('--threads on the cpu backend gives the one-thread outputs; --threads 0 is a usage error', async () => {
+    const one = JSON.parse((await cli('run', CNN, '--backend', 'cpu', '--random', '--seed', '2', '--json')).stdout);
+    const two = await cli('run', CNN, '--backend', 'cpu', '--threads', '2', '--random', '--seed', '2', '--json');
+    expect(two.code, two.stderr).toBe(0);
+    expect(JSON.parse(two.stdout).outputs).toEqual(one.outputs);
+    expectOneLine(await cli('run', CNN, '--backend', 'cpu', '--threads', '0'), /intra-op threads must be an integer >= 1, got 0/);
+  });
+
   it('saves input_N.pb/output_N.pb that parity then accepts as a reference', async () => {
     const dir = path.join(tmp, 'saved');
     const r = await cli('run', CNN, '--random', '--seed', '3', '--save', dir);

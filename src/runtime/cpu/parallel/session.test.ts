@@ -1,13 +1,12 @@
 /**
- * Conv, MatMul and Gemm through a Session with 2 intra-op threads, bit-identical to one thread. The hook
- * into wasm/ops.ts is the wiring proposed for it (each wrapper first offers its call to the threads),
- * applied here by mocking the module, so the session's kernels, fused epilogues and constant weights are
- * the real ones. Also: no product of the torch fixture models is large enough to be split.
+ * Conv, MatMul and Gemm through a Session with 2 intra-op threads, bit-identical to one thread. Each wasm/ops.ts
+ * wrapper first offers its call to the threads, so the session's kernels, fused epilogues and constant
+ * weights are the real ones. Also: no product of the torch fixture models is large enough to be split.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { convert } from '../../../api/convert.js';
 import { attr, type Attribute } from '../../../ir/attribute.js';
 import { DataType } from '../../../ir/dtype.js';
@@ -20,28 +19,8 @@ import { loadReference } from '../../../parity/reference.js';
 import { Session } from '../../session.js';
 import { fromIrTensor, Tensor } from '../../tensor.js';
 import { oneNodeModel } from '../../test-models.js';
-import { parallelConv2d } from './conv.js';
-import { parallelGemm, parallelMatMul } from './gemm.js';
 import { parallelRuns } from './pool.js';
 import { setIntraOpThreads } from './threads.js';
-
-vi.mock('../wasm/ops.js', async (importOriginal) => {
-  const ops = await importOriginal<typeof import('../wasm/ops.js')>();
-  return {
-    ...ops,
-    wasmMatMul: (...p: Parameters<typeof ops.wasmMatMul>): void => {
-      const [, a, ao, b, bo, out, m, n, k, clamp, , bias] = p;
-      if (!parallelMatMul(a, ao, b, bo, out, m, n, k, clamp, bias)) ops.wasmMatMul(...p);
-    },
-    wasmGemm: (...p: Parameters<typeof ops.wasmGemm>): void => {
-      if (!parallelGemm(p[1], p[2])) ops.wasmGemm(...p);
-    },
-    wasmConv2d: (...p: Parameters<typeof ops.wasmConv2d>): void => {
-      const [, s, x, wt, bias, y, clamp] = p;
-      if (!parallelConv2d(s, x, wt, bias, y, clamp)) ops.wasmConv2d(...p);
-    },
-  };
-});
 
 function rand(dims: number[], seed: number): Tensor {
   let s = seed;
@@ -97,6 +76,21 @@ describe('a Session on 2 intra-op threads', () => {
   it('Conv and MatMul with constant weights', async () => {
     await expectSameOnTwoThreads('Conv', [rand([1, 64, 20, 20], 9), rand([64, 64, 3, 3], 10), rand([64], 11)], [attr.ints('pads', [1, 1, 1, 1])], 1);
     await expectSameOnTwoThreads('MatMul', [rand([400, 64], 12), rand([64, 200], 13)], [], 1);
+  });
+});
+
+describe('SessionOptions.intraOpNumThreads', () => {
+  it('sets the threads: 2 splits a large MatMul, 1 stops splitting', async () => {
+    const model = oneNodeModel('MatMul', [{ dtype: DataType.FLOAT, shape: [256, 256] }, { dtype: DataType.FLOAT, shape: [256, 256] }], DataType.FLOAT);
+    const feeds = { x0: rand([256, 256], 31), x1: rand([256, 256], 32) };
+    const two = await Session.create(model, { intraOpNumThreads: 2 });
+    const before = parallelRuns();
+    const y2 = (await two.run(feeds)).y!;
+    expect(parallelRuns()).toBe(before + 1);
+    const one = await Session.create(model, { intraOpNumThreads: 1 });
+    const y1 = (await one.run(feeds)).y!;
+    expect(parallelRuns()).toBe(before + 1);
+    expect(Buffer.from((y2.data as Float32Array).buffer).equals(Buffer.from((y1.data as Float32Array).buffer))).toBe(true);
   });
 });
 

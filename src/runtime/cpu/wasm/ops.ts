@@ -5,6 +5,7 @@
  * the export reads them: a weight as it is, a Gemm's B transposed and packed into panels.
  */
 import { GEMM, type WasmKernels } from './instance.js';
+import { parallelConv2d, parallelGemm, parallelMatMul } from '../parallel/index.js';
 
 /**
  * Note [resident constants]
@@ -222,6 +223,7 @@ export function wasmMatMul(
   w: WasmKernels, a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number,
   clamp?: Clamp, constant: Constant = {}, bias?: Float32Array,
 ): void {
+  if (parallelMatMul(a, ao, b, bo, out, m, n, k, clamp, bias)) return;
   const [cf, lo, hi] = clampFlags(clamp);
   const flags = cf | (bias ? GEMM.COL_BIAS : 0);
   const total = ao.length;
@@ -281,6 +283,7 @@ export interface GemmArgs {
 
 /** out [m x n] = alpha * A·B + beta * C, C broadcast, clamped when `clamp`. */
 export function wasmGemm(w: WasmKernels, g: GemmArgs, out: Float32Array): void {
+  if (parallelGemm(g, out)) return;
   const { m, n, k } = g;
   const constant = g.constant ?? {};
   const h = beginCall(w);
@@ -374,6 +377,7 @@ export function wasmConv2d(
   w: WasmKernels, s: Conv2dShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: Clamp,
   constant: Constant = {},
 ): void {
+  if (parallelConv2d(s, x, wt, bias, y, clamp)) return;
   const [flags, lo, hi] = clampFlags(clamp);
   const h = beginCall(w);
   let wp = operand(w, h, wt, constant.b);
