@@ -168,13 +168,45 @@ describe('fused activations', () => {
     expect(Array.from(got.data as Uint16Array)).toEqual(Array.from(want.data as Uint16Array));
   });
 
-  it('keeps NaN through a fused Relu (Note [fused activations])', async () => {
-    const b = new GraphBuilder();
-    const x = b.input('x', [1, 1, 2, 2]);
-    b.output(b.one('Relu', [b.one('Conv', [x, b.init('w', [1, 1, 1, 1], [2])])]), 'y', [1, 1, 2, 2]);
-    const feeds = { x: new Tensor('float32', [NaN, -1, 0.5, -Infinity], [1, 1, 2, 2]) };
-    expect(Array.from(await outputs(await Session.create(b.model(18)), feeds))).toEqual([NaN, 0, 1, 0]);
-    expect(Array.from(await outputs(await Session.create(b.model(18), { graphOptimization: 'none' }), feeds))).toEqual([0, 0, 1, 0]);
+  it('gives NaN and signed zeros as the unfused steps and onnxruntime do (Note [fused activations])', async () => {
+    // Gemm with alpha -1 and an identity B: the activation sees -x, and -0 for both zeros (a product
+    // starts from +0). Conv 1x1 (weight 1) sees +0 for both zeros, and the NaNs and infinities.
+    const special = [NaN, 0, -0, 1, -1, 2.5, -2.5, 3, -3, 6, -6, 7, -7, Infinity, -Infinity, 1e-40, -1e-40, 0.1];
+    const x = new Float32Array(32).map((_, i) => special[i % special.length]!);
+    const eye = Array.from({ length: 64 }, (_, i) => (i % 9 === 0 ? 1 : 0));
+    const producers: [string, (b: GraphBuilder) => Value, number[]][] = [
+      ['Gemm', (b) => b.one('Gemm', [b.input('x', [4, 8]), b.init('w', [8, 8], eye)], [attr.float('alpha', -1)]), [4, 8]],
+      ['Conv', (b) => b.one('Conv', [b.input('x', [1, 2, 4, 4]), b.init('w', [2, 2, 1, 1], [1, 0, 0, 1])]), [1, 2, 4, 4]],
+      ['depthwise', (b) => b.one('Conv', [b.input('x', [1, 2, 4, 4]), b.init('w', [2, 1, 1, 1], [1, 1])], [attr.int('group', 2)]), [1, 2, 4, 4]],
+    ];
+    for (const [act, apply] of [...ACTIVATIONS, ['Clip', clip(0, null)] as [string, Act], ['Clip', clip(-0, 0)] as [string, Act]]) {
+      for (const [what, make, dims] of producers) {
+        const b = new GraphBuilder();
+        b.output(apply(b, make(b)), 'y', dims);
+        const model = b.model(18);
+        const feeds = { x: new Tensor('float32', x, dims) };
+        const none = await outputs(await Session.create(model, { graphOptimization: 'none' }), feeds);
+        for (const wasm of [true, false]) {
+          setWasmEnabled(wasm);
+          try {
+            const s = await Session.create(model);
+            expect(labels(s), `${what}+${act}`).toEqual([`${what === 'depthwise' ? 'Conv' : what}+${act}`]);
+            const got = await outputs(s, feeds);
+            none.forEach((v, i) => expect(Object.is(got[i], v), `${what}+${act} wasm=${wasm} x=${x[i]}: ${got[i]} vs ${v}`).toBe(true));
+          } finally {
+            setWasmEnabled(true);
+          }
+        }
+        const ref = (await runOrt(model, { x: new ort.Tensor('float32', x, dims) }))['y']!.data as Float32Array;
+        none.forEach((v, i) => {
+          const r = ref[i]!;
+          // onnxruntime's Clip without a bound clamps to the float32 maximum: infinities come out finite.
+          if (act === 'Clip' && !Number.isFinite(v) && !Number.isNaN(v) && Math.abs(r) === 3.4028234663852886e38) return;
+          if (Number.isNaN(r) || r === 0 || !Number.isFinite(r)) expect(Object.is(v, r), `${what}+${act} vs onnxruntime, x=${x[i]}: ${v} vs ${r}`).toBe(true);
+          else expect(Math.abs(v - r), `${what}+${act} vs onnxruntime, x=${x[i]}`).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(r));
+        });
+      }
+    }
   });
 
   it('absorbs a bias Add into MatMul, before an activation, on either side of the Add, on both paths', async () => {

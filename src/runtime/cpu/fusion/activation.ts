@@ -10,28 +10,44 @@
  * the original steps run.
  *
  * Note [fused activations]
- * Relu and Clip become a clamp, y = min(max(y, lo), hi), applied after bias (and alpha, beta), as the
- * separate step would see it: results are bit-identical to the unfused steps for every non-NaN value.
- * A NaN differs: the WebAssembly clamp keeps it (as numpy's maximum and the ONNX reference do), where our
- * Relu kernel gives 0 (`x > 0 ? x : 0`); Clip keeps NaN either way. Clip fuses only when its bounds are
- * constant scalars (initializers or Constant nodes), not NaN and exactly float32, so the clamp compares
- * against the very values the Clip kernel would. One more difference: a zero of the other sign than a
- * zero bound comes out with the bound's sign (Clip(-0, 0) is -0 on its own); a product starts from +0, so
- * only a Gemm with a negative alpha and no C can make a -0. Other activations (LeakyRelu, HardSigmoid,
- * HardSwish, Sigmoid) run as the elementwise table's own block function over the finished output:
- * bit-identical.
- * A kernel path that has no clamp in its loops (JavaScript, float64) applies `apply` instead, which is
- * the activation's kernel itself.
+ * A fused activation runs after bias (and alpha, beta) and residual, as the separate step would see it,
+ * and gives the separate step's bits for every input, NaN and signed zeros included. On the WebAssembly
+ * path Relu and Clip are a clamp, HardSigmoid, HardSwish and LeakyRelu their own epilogue forms, each
+ * computed as the JavaScript kernel computes it (Note [epilogue as the JavaScript kernels compute it] in
+ * ../wasm/assembly/epilogue.ts; Relu is `x < 0 ? 0 : x`: Relu(NaN) is NaN and Relu(-0) is -0, as in
+ * onnxruntime and the ONNX reference). Clip fuses only when its bounds are constant scalars (initializers
+ * or Constant nodes), not NaN and exactly float32, so the clamp compares against the very values the Clip
+ * kernel would; LeakyRelu and HardSigmoid take the WebAssembly form only when their attributes are exactly
+ * float32 (they are, coming from a model). Sigmoid runs as the elementwise table's own block function
+ * over the finished output, as does every activation on a kernel path without an epilogue (JavaScript,
+ * float64): `apply` is the activation's kernel itself.
+ *
+ * Note [fused residual]
+ * A Conv whose output is read only by an Add of another tensor z (a ResNet block's shortcut), then maybe an
+ * activation, runs as one step: y = act((conv + bias) + z), the unfused steps' order and roundings (the
+ * WebAssembly epilogue's RESIDUAL, or the JavaScript path's add over the finished output). z must be made
+ * before the Conv's step (the fused step stands where the Conv stood); at run time it must be float32 with
+ * the Conv output's dims (KernelTraits.residual), else the original steps run.
  */
 import { DataType } from '../../../ir/dtype.js';
 import type { Node } from '../../../ir/node.js';
 import type { Tensor as IrTensor } from '../../../ir/tensor.js';
-import { traitsOf, type Activation } from '../../kernel.js';
+import { traitsOf, type Activation, type KernelContext } from '../../kernel.js';
+import type { Tensor } from '../../tensor.js';
+import { GEMM } from '../wasm/instance.js';
 import type { DraftStep, FusionInfo, StepFuser } from '../../plan.js';
 import { unaryBlock } from '../kernels/elementwise.js';
 
-/** Activations fused as their block function (no clamp form). */
-const BLOCK_ONLY = new Set(['LeakyRelu', 'HardSigmoid', 'HardSwish', 'Sigmoid']);
+declare module '../../kernel.js' {
+  interface Epilogue {
+    /** The input position of a tensor of output 0's dims, added after the bias (Note [fused residual]). */
+    readonly residual?: number;
+  }
+  interface KernelTraits {
+    /** It adds `ctx.epilogue.residual` on every path, when this says the tensor fits this run. */
+    readonly residual?: (ctx: KernelContext, z: Tensor) => boolean;
+  }
+}
 
 function isFloat32(node: Node): boolean {
   const t = node.outputs[0]?.type;
@@ -75,11 +91,22 @@ export const fuseActivations: StepFuser = (steps, info) => {
         next = soleReader(add.outputs[0]!);
       }
     }
+    let residual: number | undefined;
+    if (traits.residual !== undefined && bias === undefined && next !== undefined) {
+      const add = steps[next.step]!;
+      const slot = add.inputs[1 - next.pos] ?? -1;
+      const made = producer.get(slot);
+      if (isPlain(add, 'Add') && add.inputs.length === 2 && slot >= 0 && slot !== s.outputs[0] && (made === undefined || made < i)) {
+        residual = slot;
+        parts.push(add);
+        next = soleReader(add.outputs[0]!);
+      }
+    }
     const act = next === undefined || next.pos !== 0 ? undefined : steps[next.step]!;
     const activation = act === undefined ? undefined : activationOf(act, (k) => constantScalar(act, k, steps, producer, info));
     if (activation !== undefined) parts.push(act!);
     if (parts.length === 1) return;
-    fusedInto.set(i, fuse(parts, bias, activation, info));
+    fusedInto.set(i, fuse(parts, bias, residual, activation, info));
     for (const p of parts.slice(1)) gone.add(steps.indexOf(p));
   });
   // The fused step stands where the producer stood: its inputs are the producer's (and a constant bias),
@@ -103,10 +130,9 @@ function isVector(t: IrTensor | undefined): boolean {
 function activationOf(a: DraftStep, scalar: (input: number) => number | undefined): Activation | undefined {
   const op = a.node.opType;
   if (!isPlain(a, op)) return undefined;
-  if (op === 'Relu') {
-    const block = unaryBlock(op, a.attrs)!;
-    return { op, clamp: { lo: 0, hi: Infinity }, apply: (y: Float32Array | Float64Array, o: number, n: number) => block(y, o, y, o, n) };
-  }
+  const block = unaryBlock(op, a.attrs);
+  const apply = (y: Float32Array | Float64Array, o: number, n: number): void => block!(y, o, y, o, n);
+  if (op === 'Relu') return { op, clamp: { lo: 0, hi: Infinity }, wasm: { flags: GEMM.CLAMP, lo: 0, hi: Infinity }, apply };
   if (op === 'Clip') {
     let lo = -Infinity;
     let hi = Infinity;
@@ -120,12 +146,18 @@ function activationOf(a: DraftStep, scalar: (input: number) => number | undefine
       [lo, hi] = [lv, hv];
     }
     if (Math.fround(lo) !== lo || Math.fround(hi) !== hi) return undefined;
-    return { op, clamp: { lo, hi }, apply: (y, o, n) => clip(y, o, n, lo, hi) };
+    return { op, clamp: { lo, hi }, wasm: { flags: GEMM.CLAMP, lo, hi }, apply: (y, o, n) => clip(y, o, n, lo, hi) };
   }
-  if (BLOCK_ONLY.has(op)) {
-    const block = unaryBlock(op, a.attrs)!;
-    return { op, apply: (y, o, n) => block(y, o, y, o, n) };
+  if (op === 'HardSwish') return { op, wasm: { flags: GEMM.HARD_SWISH, lo: 0, hi: 0 }, apply };
+  if (op === 'LeakyRelu' || op === 'HardSigmoid') {
+    const leaky = op === 'LeakyRelu';
+    const alpha = a.attrs.float('alpha', leaky ? 0.01 : 0.2);
+    const beta = leaky ? 0 : a.attrs.float('beta', 0.5);
+    const exact = Math.fround(alpha) === alpha && Math.fround(beta) === beta;
+    const wasm = { flags: leaky ? GEMM.LEAKY_RELU : GEMM.HARD_SIGMOID, lo: alpha, hi: beta };
+    return exact ? { op, wasm, apply } : { op, apply };
   }
+  if (op === 'Sigmoid') return { op, apply };
   return undefined;
 }
 
@@ -160,26 +192,39 @@ function constantScalar(a: DraftStep, k: number, steps: readonly DraftStep[], pr
 }
 
 /**
- * One step for `parts` (a producer, then maybe a bias Add, then maybe an activation), reading the
- * producer's inputs (and the bias, last) and writing the last part's output.
+ * One step for `parts` (a producer, then maybe a bias Add or a residual Add, then maybe an activation),
+ * reading the producer's inputs (and the bias or the residual, last) and writing the last part's output.
  */
-function fuse(parts: readonly DraftStep[], bias: number | undefined, activation: Activation | undefined, info: FusionInfo): DraftStep {
+function fuse(
+  parts: readonly DraftStep[], bias: number | undefined, residual: number | undefined, activation: Activation | undefined, info: FusionInfo,
+): DraftStep {
   const producer = parts[0]!;
   const kernel = producer.kernel;
-  const fits = traitsOf(kernel).bias;
-  const biasAt = producer.inputs.length;
+  const { bias: fits, residual: fitsResidual } = traitsOf(kernel);
+  // A residual goes after every optional input of the op (Conv: X, W, B), absent ones as -1.
+  const own = residual === undefined ? producer.inputs : [...producer.inputs, ...new Array<number>(Math.max(0, 3 - producer.inputs.length)).fill(-1)];
+  const extraAt = own.length;
+  const extra = bias ?? residual;
   return {
     ...producer,
     label: parts.map((p) => p.label).join('+'),
-    inputs: bias === undefined ? producer.inputs : [...producer.inputs, bias],
+    inputs: extra === undefined ? own : [...own, extra],
     outputs: parts[parts.length - 1]!.outputs,
-    epilogue: { ...(bias === undefined ? {} : { bias: biasAt }), ...(activation === undefined ? {} : { activation }) },
+    epilogue: {
+      ...(bias === undefined ? {} : { bias: extraAt }),
+      ...(residual === undefined ? {} : { residual: extraAt }),
+      ...(activation === undefined ? {} : { activation }),
+    },
     fused: {
       run: (ctx) => {
         if (ctx.input(0).type !== 'float32') return false;
         if (bias !== undefined) {
-          const b = ctx.input(biasAt);
+          const b = ctx.input(extraAt);
           if (b.type !== 'float32' || !fits!(ctx, b)) return false;
+        }
+        if (residual !== undefined) {
+          const z = ctx.input(extraAt);
+          if (z.type !== 'float32' || !fitsResidual!(ctx, z)) return false;
         }
         kernel(ctx);
         return true;

@@ -72,7 +72,8 @@ export const UNARY: Readonly<Record<string, UnaryRow>> = {
   Atanh: u(Math.atanh),
   Erf: u(erf),
   Sigmoid: u((x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))),
-  Relu: u((x) => (x > 0 ? x : 0), (x) => (x > 0n ? x : 0n)),
+  // NaN stays NaN (onnxruntime, and the ONNX reference np.maximum(x, 0)); -0 stays -0 (onnxruntime).
+  Relu: u((x) => (x < 0 ? 0 : x), (x) => (x > 0n ? x : 0n)),
   Softplus: u(softplus),
   Softsign: u((x) => x / (1 + Math.abs(x))),
   Not: u((x) => (x ? 0 : 1)),

@@ -5,7 +5,7 @@
  * conv2dRange call, its range of every image and group, so a convolution is one run. False when it declines, as in
  * gemm.ts; results are bit-identical to wasmConv2d's.
  */
-import { FLAGS, type ClampRange } from './gemm.js';
+import { epilogueOf, residentRaw, type ClampRange, type ConstantOperands } from './gemm.js';
 import { splitOutput } from './partition.js';
 import { poolFor } from './threads.js';
 
@@ -35,6 +35,7 @@ export interface ParallelConvShape {
  */
 export function parallelConv2d(
   s: ParallelConvShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: ClampRange,
+  constant: ConstantOperands = {},
 ): boolean {
   if (s.group === s.C && s.M % s.C === 0 && s.group > 1) return false;
   const Mg = s.M / s.group;
@@ -46,15 +47,17 @@ export function parallelConv2d(
   const split = splitOutput(Mg, P, chunks);
   if (split === undefined || split.length < 2) return false;
   pool.begin();
+  let wp = residentRaw(pool, wt, constant.b);
+  let bp = bias ? residentRaw(pool, bias, constant.c) : 0;
   const xp = pool.put(x);
-  const wp = pool.put(wt);
-  const bp = bias ? pool.put(bias) : 0;
+  if (wp === 0) wp = pool.put(wt);
+  if (bias && bp === 0) bp = pool.put(bias);
   const yp = pool.alloc(y.length);
   if (xp === 0 || wp === 0 || (bias && bp === 0) || yp === 0) return false;
   const { N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW } = s;
   const planes = pool.x.conv2dPlanes(xp, N, C, H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
   if (planes === 0) return false;
-  const [flags, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  const [flags, lo, hi] = epilogueOf(clamp);
   const head = [planes, wp, bp, yp, N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW, flags, lo, hi];
   pool.run({ fn: 'conv2dRange', chunks: split.map((r) => [...head, r.i0, r.i1, r.j0, r.j1]) });
   const base = yp >> 2;

@@ -13,10 +13,32 @@ import { poolFor } from './threads.js';
 /** sgemm's epilogue flags (assembly/sgemm.ts). */
 export const FLAGS = { ACCUMULATE: 1, ROW_BIAS: 2, COL_BIAS: 4, CLAMP: 8 } as const;
 
-/** A fused activation: the result clamped to [lo, hi] (as wasm/ops.ts's Clamp). */
+/** A fused activation, as wasm/ops.ts's Clamp: epilogue flags (default CLAMP) and their parameters. */
 export interface ClampRange {
+  flags?: number;
   lo: number;
   hi: number;
+}
+
+/** Which operands are constant across calls (wasm/ops.ts's Constant): kept resident in the shared memory. */
+export interface ConstantOperands {
+  a?: boolean;
+  b?: boolean;
+  c?: boolean;
+}
+
+/** The epilogue flags and parameters of `clamp`. */
+export function epilogueOf(clamp: ClampRange | undefined): [flags: number, lo: number, hi: number] {
+  return clamp ? [clamp.flags ?? FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+}
+
+/** `src` resident in the pool when `keep` (Note [resident constants in the pool]), else 0. */
+export function residentRaw(pool: ThreadPool, src: Float32Array, keep: boolean | undefined): number {
+  if (!keep) return 0;
+  return pool.resident(src, 'raw', src.length, (p) => {
+    pool.heap().set(src, p >> 2);
+    return true;
+  });
 }
 
 /** gemmWith's arguments after its mode: a, aRow, aK, b, ldb, c, ldc, m, n, k, alpha, flags, rowBias, colBias, lo, hi. */
@@ -62,19 +84,22 @@ function runChunks(pool: ThreadPool, run: Run | undefined): boolean {
  */
 export function parallelMatMul(
   a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number, clamp?: ClampRange,
-  bias?: Float32Array,
+  bias?: Float32Array, constant: ConstantOperands = {},
 ): boolean {
   const total = ao.length;
   const use = poolFor(total * m * n * k);
   if (!use) return false;
   const { pool, chunks } = use;
   pool.begin();
-  const ap = pool.put(a);
-  const bp = pool.put(b);
-  const cb = bias ? pool.put(bias) : 0;
+  let bp = residentRaw(pool, b, constant.b);
+  let cb = bias ? residentRaw(pool, bias, constant.c) : 0;
+  let ap = residentRaw(pool, a, constant.a);
+  if (ap === 0) ap = pool.put(a);
+  if (bp === 0) bp = pool.put(b);
+  if (bias && cb === 0) cb = pool.put(bias);
   const cp = pool.alloc(out.length);
   if (ap === 0 || bp === 0 || (bias && cb === 0) || cp === 0) return false;
-  const [cf, lo, hi] = clamp ? [FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  const [cf, lo, hi] = epilogueOf(clamp);
   const flags = cf | (bias ? FLAGS.COL_BIAS : 0);
   const products: GemmCall[] = [];
   if (stacked(ao, bo, m * k)) {
@@ -108,8 +133,9 @@ export interface ParallelGemmArgs {
   beta: number;
   /** C and its dims, already checked to broadcast to [m, n] (rank <= 2). */
   c?: { data: Float32Array; dims: readonly number[] };
-  /** The result clamped to [lo, hi] (a fused Relu or Clip). */
+  /** A fused activation. */
   clamp?: ClampRange;
+  constant?: ConstantOperands;
 }
 
 /** wasmGemm on the threads: out [m x n] = alpha * A·B + beta * C (C broadcast), clamped. False when it declines. */
@@ -119,28 +145,44 @@ export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
   if (!use) return false;
   const { pool, chunks } = use;
   pool.begin();
-  const ap = pool.put(g.a);
-  let bp = pool.put(g.b);
-  if (ap === 0 || bp === 0) return false;
-  if (g.transB) {
-    const t = pool.alloc(k * n);
-    if (t === 0) return false;
-    pool.x.transpose(bp, n, k, t);
-    bp = t;
+  const constant = g.constant ?? {};
+  const b = g.b;
+  // Resident operands first (each may move where the run's allocations start).
+  let bp = !constant.b
+    ? 0
+    : g.transB
+      ? pool.resident(b, `t:${n}x${k}`, k * n, (p) => {
+          const s = pool.put(b);
+          if (s !== 0) pool.x.transpose(s, n, k, p);
+          return s !== 0;
+        })
+      : residentRaw(pool, b, true);
+  const c = g.c;
+  const cKeep = c !== undefined && g.beta === 1 ? residentRaw(pool, c.data, constant.c) : 0;
+  let ap = residentRaw(pool, g.a, constant.a);
+  if (ap === 0) ap = pool.put(g.a);
+  if (bp === 0) {
+    bp = pool.put(b);
+    if (bp !== 0 && g.transB) {
+      const t = pool.alloc(k * n);
+      if (t === 0) return false;
+      pool.x.transpose(bp, n, k, t);
+      bp = t;
+    }
   }
+  if (ap === 0 || bp === 0) return false;
   const cp = pool.alloc(m * n);
   if (cp === 0) return false;
-  let flags = clamp ? FLAGS.CLAMP : 0;
+  let [flags, lo, hi] = epilogueOf(clamp);
   let rowBias = 0;
   let colBias = 0;
-  const c = g.c;
   if (c && g.beta !== 0) {
     const [cr, cc] = c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]!] : [c.dims[0]!, c.dims[1]!];
     if (g.beta === 1 && cr === 1 && cc === n && n > 1) {
-      colBias = pool.put(c.data);
+      colBias = cKeep || pool.put(c.data);
       flags |= FLAGS.COL_BIAS;
     } else if (g.beta === 1 && cc === 1 && cr === m && m > 1) {
-      rowBias = pool.put(c.data);
+      rowBias = cKeep || pool.put(c.data);
       flags |= FLAGS.ROW_BIAS;
     } else {
       const heap = pool.heap();
@@ -157,7 +199,6 @@ export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
     if ((flags & FLAGS.COL_BIAS && colBias === 0) || (flags & FLAGS.ROW_BIAS && rowBias === 0)) return false;
   }
   const [aRow, aK] = g.transA ? [1, m] : [k, 1];
-  const [lo, hi] = clamp ? [clamp.lo, clamp.hi] : [-Infinity, Infinity];
   if (!runChunks(pool, gemmRun(pool, chunks, [[ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi]]))) return false;
   const base = cp >> 2;
   out.set(pool.heap().subarray(base, base + m * n));

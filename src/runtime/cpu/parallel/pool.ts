@@ -80,6 +80,9 @@ export const MAX_CHUNKS = Math.min(CHUNK_LIMIT - 1, 2048);
 
 let workerChunks = 0;
 
+/** The most bytes of resident constants the shared memory keeps (Note [resident constants in the pool]). */
+const RESIDENT_BYTES = 128 << 20;
+
 /** How many runs had workers to share their chunks with so far (tests check that the parallel path ran). */
 export function parallelRuns(): number {
   return runs;
@@ -106,15 +109,22 @@ export class ThreadPool {
     private readonly memory: { readonly buffer: ArrayBufferLike },
     readonly x: ThreadExports,
     private readonly fns: readonly ((...a: number[]) => number)[],
-    /** The allocator's position above the workers' scratch regions: each run starts there. */
-    private readonly base: number,
+    /** The allocator's position above the workers' scratch regions: the resident constants start there. */
+    private readonly start: number,
     private readonly workers: readonly ThreadHandle[],
     private readonly ctrl: Int32Array,
     private readonly params: Float64Array,
     private readonly timeoutMs: number,
   ) {
     this.view = new Float32Array(memory.buffer);
+    this.base = start;
   }
+
+  /** Where each run's allocations start: above the resident constants. */
+  private base: number;
+  private entries = new WeakMap<Float32Array, Map<string, number>>();
+  /** Set when the resident region is full: the next `begin` empties it. */
+  private flush = false;
 
   /** Starts `threads - 1` workers; rejects (KernelError) when one fails to start within `timeoutMs`. */
   static async create(threads: number, timeoutMs: number): Promise<ThreadPool> {
@@ -149,9 +159,52 @@ export class ThreadPool {
     return new ThreadPool(threads, memory, exports, fns, exports.mark(), handles, ctrl, params, timeoutMs);
   }
 
-  /** Frees the previous run's operands: the caller's allocations start above the workers' scratch. */
+  /**
+   * Frees the previous run's operands: the caller's allocations start above the workers' scratch and the
+   * resident constants (Note [resident constants in the pool]).
+   */
   begin(): void {
+    if (this.flush) {
+      this.entries = new WeakMap();
+      this.base = this.start;
+      this.flush = false;
+    }
     this.x.release(this.base);
+  }
+
+  /**
+   * Note [resident constants in the pool]
+   * As wasm/ops.ts's Note [resident constants], over the shared memory: a constant operand is laid out
+   * once, in the form the chunks read, in a region between the workers' scratch and each run's operands,
+   * keyed weakly by its Float32Array and the form. The region only grows (a bump allocator); when the next
+   * entry would pass RESIDENT_BYTES, the entry is not made (that run copies it) and the next run starts
+   * from an empty region, so constants of dropped sessions cost at most one refill.
+   *
+   * The offset of `src` in form `form` (`floats` floats, laid out by `fill` given the offset; `fill` may
+   * allocate scratch, and returns false when it could not), made on first use; 0 when it does not fit.
+   * Call before any other allocation of the run.
+   */
+  resident(src: Float32Array, form: string, floats: number, fill: (p: number) => boolean): number {
+    let forms = this.entries.get(src);
+    const hit = forms?.get(form);
+    if (hit !== undefined) return hit;
+    if (this.base - this.start + floats * 4 > RESIDENT_BYTES) {
+      this.flush = true;
+      return 0;
+    }
+    this.x.release(this.base);
+    const p = this.alloc(floats);
+    if (p === 0) return 0;
+    const next = this.x.mark();
+    if (!fill(p)) {
+      this.x.release(this.base);
+      return 0;
+    }
+    this.base = next;
+    this.x.release(next);
+    if (forms === undefined) this.entries.set(src, (forms = new Map()));
+    forms.set(form, p);
+    return p;
   }
 
   /** Room for `n` floats; its byte offset, or 0 when the shared memory cannot grow that far. */

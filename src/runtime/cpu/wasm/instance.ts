@@ -21,6 +21,12 @@ export interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer };
   reset(): void;
   alloc(bytes: number): number;
+  /** Where scratch starts without a floor; the floor (0: none); pins [scratchBase, bytes): 0, or -1 when memory cannot grow. */
+  scratchBase(): number;
+  floor(): number;
+  setFloor(bytes: number): number;
+  /** RESIDUAL reads `delta` bytes past each output element. */
+  setResidual(delta: number): void;
   zero(p: number, n: number): void;
   sgemm(
     a: number, aRow: number, aK: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number,
@@ -44,8 +50,10 @@ export interface KernelExports {
   ): number;
 }
 
-/** The epilogue flags of `gemm`/`sgemm` (assembly/sgemm.ts). */
-export const GEMM = { ACCUMULATE: 1, ROW_BIAS: 2, COL_BIAS: 4, CLAMP: 8, PACKED_B: 16 } as const;
+/** The epilogue flags of `gemm`/`sgemm`/`conv2d`/`depthwise2d` (assembly/sgemm.ts, assembly/epilogue.ts). */
+export const GEMM = {
+  ACCUMULATE: 1, ROW_BIAS: 2, COL_BIAS: 4, CLAMP: 8, PACKED_B: 16, RESIDUAL: 32, LEAKY_RELU: 64, HARD_SIGMOID: 128, HARD_SWISH: 256,
+} as const;
 
 /**
  * The instantiated module and a float32 view of its memory. One kernel call lays out its operands with

@@ -8,19 +8,18 @@ import { GEMM, type WasmKernels } from './instance.js';
 import { parallelConv2d, parallelGemm, parallelMatMul } from '../parallel/index.js';
 
 /**
+/**
  * Note [resident constants]
  * A constant operand (KernelContext.isConstant: a weight, a bias) is copied into the module's memory once,
  * in the form the export reads (as it is, transposed, or packed into 8-column panels), and kept across
- * calls in a region at the bottom of the scratch memory: every call first resets the bump allocator and
- * allocates the region's size, which gives back the region's base each time (the allocator restarts
- * there), then takes its scratch above it. Entries are keyed by the source Float32Array (weakly; only
- * float32 tensors, whose data is the tensor's own array) and the form. An entry's block goes back to a free
- * list when its array is garbage-collected (the session and the model holding the weights are both
- * dropped), never earlier; the region does not shrink below its highest live block, and wasm memory never
- * shrinks. Anyone else who resets the allocator (a test calling the exports) may write over the region:
- * each call checks that the allocator's top is where our last call left it, and drops every entry if not
- * (they are made again on first use). The region stops growing at RESIDENT_LIMIT floats; constants beyond
- * it are copied per call as before.
+ * calls in a region [scratchBase(), floor) at the bottom of the scratch memory: the allocator's pinned
+ * floor (assembly/scratch.ts `setFloor`) keeps every `reset`, ours or anyone's, above it. Entries are keyed
+ * by the source Float32Array (weakly; only float32 tensors, whose data is the tensor's own array) and the
+ * form. An entry's block goes back to a free list when its array is garbage-collected (the session and
+ * the model holding the weights are both dropped), never earlier; the region shrinks to its highest live
+ * block, and wasm memory never shrinks. Whoever moves the floor other than us (a test) makes us drop every
+ * entry at the next call (they are made again on first use). The region stops growing at RESIDENT_LIMIT
+ * floats; constants beyond it are copied per call as before.
  */
 const RESIDENT_LIMIT = 32 << 20;
 /** Spare floats after each block (vector loops may read a few lanes past a row's end) and its alignment. */
@@ -32,23 +31,27 @@ interface Block {
 }
 
 export class ResidentHeap {
-  /** Byte offset of the region; -1 before the first entry. */
-  base = -1;
+  /** Byte offset of the region. */
+  readonly base: number;
   /** Floats reserved from `base` on. */
   size = 0;
   epoch = 0;
   entries = new WeakMap<Float32Array, Map<string, number>>();
   /** Free blocks inside the region, by offset. */
   free: Block[] = [];
-  /** What `alloc(0)` returns at the start of the next call if no one else used the allocator; -1: unknown. */
-  expected = -1;
-  /** How far `alloc(0)` moves the allocator's top. */
-  readonly step: number;
 
   constructor(readonly w: WasmKernels) {
-    w.begin();
-    const a = w.x.alloc(0);
-    this.step = w.x.alloc(0) - a;
+    this.base = w.x.scratchBase();
+  }
+
+  /** The floor our region sets (the allocator's at the end of each of our calls). */
+  private get floor(): number {
+    return this.size === 0 ? 0 : this.base + this.size * 4;
+  }
+
+  /** Whether someone else moved the allocator's floor since our last call. */
+  moved(): boolean {
+    return this.w.x.floor() !== this.floor;
   }
 
   drop(): void {
@@ -56,10 +59,13 @@ export class ResidentHeap {
     this.entries = new WeakMap();
     this.free = [];
     this.size = 0;
-    this.base = -1;
+    this.w.x.setFloor(0);
   }
 
-  /** A block of `floats` floats in the region (reusing a free one, else growing the region); its byte offset. */
+  /**
+   * A block of `floats` floats in the region (reusing a free one, else growing the region); its byte
+   * offset. Growing moves the floor and resets the allocator: scratch of this call made before is lost.
+   */
   take(floats: number): number | undefined {
     const i = this.free.findIndex((b) => b.floats >= floats);
     if (i >= 0) {
@@ -70,16 +76,10 @@ export class ResidentHeap {
       return p;
     }
     if (this.size + floats > RESIDENT_LIMIT) return undefined;
-    const first = this.base < 0;
+    if (this.w.x.setFloor(this.base + (this.size + floats) * 4) < 0) return undefined;
     this.size += floats;
     this.w.begin();
-    const base = this.w.alloc(this.size);
-    if (!first && base !== this.base) {
-      this.drop();
-      return undefined;
-    }
-    this.base = base;
-    return base + (this.size - floats) * 4;
+    return this.base + (this.size - floats) * 4;
   }
 
   /** Returns a block; the region shrinks when its last block is free. */
@@ -93,8 +93,10 @@ export class ResidentHeap {
     if (i > 0 && free[i - 1]!.p + free[i - 1]!.floats * 4 === p) free[i - 1]!.floats += free.splice(i, 1)[0]!.floats;
     const last = free[free.length - 1];
     if (last !== undefined && last.p + last.floats * 4 === this.base + this.size * 4) {
+      const mine = !this.moved();
       this.size -= last.floats;
       free.pop();
+      if (mine) this.w.x.setFloor(this.floor);
     }
   }
 }
@@ -108,22 +110,13 @@ const collected =
       })
     : undefined;
 
-/** Starts a kernel call: the scratch allocator reset, the resident region reserved (Note [resident constants]). */
+/** Starts a kernel call: the scratch allocator reset above the resident region (Note [resident constants]). */
 export function beginCall(w: WasmKernels): ResidentHeap {
   let h = heaps.get(w);
   if (h === undefined) heaps.set(w, (h = new ResidentHeap(w)));
-  if (h.size > 0 && w.x.alloc(0) !== h.expected) h.drop();
+  if (h.moved()) h.drop();
   w.begin();
-  if (h.size > 0 && w.alloc(h.size) !== h.base) {
-    h.drop();
-    w.begin();
-  }
   return h;
-}
-
-/** Ends a kernel call: notes where the allocator's top stands. */
-export function endCall(w: WasmKernels, h: ResidentHeap): void {
-  if (h.size > 0) h.expected = w.x.alloc(0) + h.step;
 }
 
 /**
@@ -170,14 +163,26 @@ export function residentPacked(w: WasmKernels, h: ResidentHeap, b: Float32Array,
   });
 }
 
-/** Optional fused activation: the result clamped to [lo, hi] (Relu: [0, Infinity]). */
+/**
+ * Optional fused activation, one of the exports' epilogue flags with its two parameters (assembly/
+ * epilogue.ts): CLAMP to [lo, hi] (Relu: [0, Infinity]; the default without flags), LEAKY_RELU (alpha lo),
+ * HARD_SIGMOID (alpha lo, beta hi), HARD_SWISH.
+ */
 export interface Clamp {
+  flags?: number;
   lo: number;
   hi: number;
 }
 
+declare module '../../kernel.js' {
+  interface Activation {
+    /** The activation as the WebAssembly kernels' epilogue, when they have it (bit-identical to `apply`). */
+    readonly wasm?: Clamp;
+  }
+}
+
 function clampFlags(clamp: Clamp | undefined): [flags: number, lo: number, hi: number] {
-  return clamp ? [GEMM.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
+  return clamp ? [clamp.flags ?? GEMM.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
 }
 
 /** Rows per gemm call over a resident packed B, so a block of A stays in cache across B's panels. */
@@ -223,7 +228,7 @@ export function wasmMatMul(
   w: WasmKernels, a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number,
   clamp?: Clamp, constant: Constant = {}, bias?: Float32Array,
 ): void {
-  if (parallelMatMul(a, ao, b, bo, out, m, n, k, clamp, bias)) return;
+  if (parallelMatMul(a, ao, b, bo, out, m, n, k, clamp, bias, constant)) return;
   const [cf, lo, hi] = clampFlags(clamp);
   const flags = cf | (bias ? GEMM.COL_BIAS : 0);
   const total = ao.length;
@@ -250,7 +255,6 @@ export function wasmMatMul(
     }
   }
   w.read(cp, out);
-  endCall(w, h);
 }
 
 function sharedB(bo: Int32Array): boolean {
@@ -343,7 +347,6 @@ export function wasmGemm(w: WasmKernels, g: GemmArgs, out: Float32Array): void {
   if (pb >= 0) gemmPacked(w, ap, aRow, aK, pb, cp, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi);
   else w.check(w.x.gemm(ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi));
   w.read(cp, out);
-  endCall(w, h);
 }
 
 /** A 2-D convolution's geometry (1-D convolutions pass H = KH = 1, unit stride and dilation, no pad). */
@@ -371,14 +374,16 @@ export interface Conv2dShape {
 /**
  * y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/group, KH, KW]) + bias, clamped. A group per input
  * channel (depthwise) runs the direct depthwise loop; the rest im2col + gemm per image and group.
- * `constant.b` keeps the weights resident, `constant.c` the bias.
+ * `constant.b` keeps the weights resident, `constant.c` the bias. `residual` (y's size) is added after the
+ * bias, before the activation (a fused Add); such a call runs on one thread.
  */
 export function wasmConv2d(
   w: WasmKernels, s: Conv2dShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: Clamp,
-  constant: Constant = {},
+  constant: Constant = {}, residual?: Float32Array,
 ): void {
-  if (parallelConv2d(s, x, wt, bias, y, clamp)) return;
-  const [flags, lo, hi] = clampFlags(clamp);
+  if (residual === undefined && parallelConv2d(s, x, wt, bias, y, clamp, constant)) return;
+  const [af, lo, hi] = clampFlags(clamp);
+  const flags = af | (residual ? GEMM.RESIDUAL : 0);
   const h = beginCall(w);
   let wp = operand(w, h, wt, constant.b);
   let bp = bias ? operand(w, h, bias, constant.c) : 0;
@@ -386,11 +391,11 @@ export function wasmConv2d(
   if (wp < 0) wp = w.put(wt);
   if (bp < 0) bp = w.put(bias!);
   const yp = w.alloc(y.length);
+  if (residual) w.x.setResidual((w.put(residual) - yp) | 0);
   const rc =
     s.group === s.C && s.M % s.C === 0 && s.group > 1
       ? w.x.depthwise2d(xp, wp, bp, yp, s.N, s.C, s.H, s.W, s.M, s.KH, s.KW, s.sh, s.sw, s.dh, s.dw, s.pt, s.pl, s.OH, s.OW, flags, lo, hi)
       : w.x.conv2d(xp, wp, bp, yp, s.N, s.C, s.H, s.W, s.M, s.group, s.KH, s.KW, s.sh, s.sw, s.dh, s.dw, s.pt, s.pl, s.OH, s.OW, flags, lo, hi);
   w.check(rc);
   w.read(yp, y);
-  endCall(w, h);
 }

@@ -1,12 +1,12 @@
 /**
  * Constant operands resident in wasm memory (ops.ts, Note [resident constants]): products and
  * convolutions with resident operands give bit for bit what the copying calls give, on every shape the
- * kernel tests use; the region is made once per operand and form, survives other calls, is dropped when
- * someone else resets the allocator, and hands freed blocks back.
+ * kernel tests use; the region is made once per operand and form, survives other calls and resets (the
+ * allocator's pinned floor), is dropped when someone else moves the floor, and hands freed blocks back.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initWasm, wasmKernels, type WasmKernels } from './instance.js';
-import { beginCall, endCall, wasmConv2d, wasmGemm, wasmMatMul, type Conv2dShape, type GemmArgs } from './ops.js';
+import { beginCall, wasmConv2d, wasmGemm, wasmMatMul, type Conv2dShape, type GemmArgs } from './ops.js';
 
 function rand(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
@@ -26,9 +26,7 @@ beforeAll(async () => {
 
 /** Floats the resident region holds now. */
 const regionSize = (): number => {
-  const h = beginCall(w);
-  endCall(w, h);
-  return h.size;
+  return beginCall(w).size;
 };
 
 describe('resident constants', () => {
@@ -89,7 +87,7 @@ describe('resident constants', () => {
     }
   });
 
-  it('makes each operand and form once, and drops the region when someone else resets the allocator', () => {
+  it('makes each operand and form once, keeps it across resets by others (the floor), drops it when someone moves the floor', () => {
     const s: Conv2dShape = { N: 1, C: 4, H: 6, W: 6, M: 4, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 6, OW: 6 };
     const x = rand(144, 1);
     const wt = rand(144, 2);
@@ -101,11 +99,21 @@ describe('resident constants', () => {
     expect(size).toBeGreaterThanOrEqual(144);
     for (let i = 0; i < 3; i++) wasmConv2d(w, s, x, wt, undefined, got, undefined, { b: true });
     expect(regionSize()).toBe(size);
-    // A caller of the raw exports writes over the bottom of memory: the entries go, and come back right.
+    // A caller of the raw exports resets and allocates: it lands above the floor, the region survives.
+    const floor = w.x.floor();
+    expect(floor).toBeGreaterThan(w.x.scratchBase());
+    w.begin();
+    expect(w.put(new Float32Array(4096).fill(7))).toBeGreaterThanOrEqual(floor);
+    wasmConv2d(w, s, x, wt, undefined, got, undefined, { b: true });
+    expect(Array.from(got)).toEqual(Array.from(want));
+    expect(regionSize()).toBe(size);
+    // One that moves the floor and writes over the bottom of memory: the entries go, and come back right.
+    w.x.setFloor(0);
     w.begin();
     w.put(new Float32Array(4096).fill(7));
     wasmConv2d(w, s, x, wt, undefined, got, undefined, { b: true });
     expect(Array.from(got)).toEqual(Array.from(want));
+    expect(w.x.floor()).toBe(w.x.scratchBase() + regionSize() * 4);
   });
 
   it('reuses freed blocks and shrinks from the top', () => {

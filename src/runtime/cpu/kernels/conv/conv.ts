@@ -5,8 +5,9 @@
  * unpadded kernel skips the gather; group == channels with one input channel per group runs a direct
  * depthwise loop. ConvTranspose multiplies Wᵀ·X and scatters the columns back (col2im) through the same
  * table. The window geometry and tap table depend only on shapes and attributes: made once per step.
- * Conv applies a fused activation (`ctx.epilogue`): as a clamp inside the WebAssembly kernels, else over
- * its finished output.
+ * Conv applies a fused residual and activation (`ctx.epilogue`; Notes [fused residual] and [fused
+ * activations] in ../../fusion/activation.ts): in the WebAssembly kernels' epilogue, else over its
+ * finished output.
  */
 import { withTraits, type KernelContext, type KernelTable } from '../../../kernel.js';
 import type { Tensor } from '../../../tensor.js';
@@ -74,13 +75,19 @@ function conv(ctx: KernelContext): void {
   const { inDims, kernel } = win;
   const out = ctx.output(0, outDims, X.type);
   const act = ctx.epilogue?.activation;
+  const ri = ctx.epilogue?.residual;
+  // The fused step checked it: float32, of the output's dims (`fitsResidual`). Copied when the output
+  // shares its buffer, since the JavaScript path accumulates in the output.
+  let z = ri === undefined ? undefined : (ctx.input(ri).data as Float32Array);
+  if (z !== undefined && z.buffer === (out.data as Float32Array).buffer) z = z.slice();
   const wasm = wasmKernels();
   if (wasm && shape !== undefined && X.type !== 'float64' && W.type === X.type && (!B || B.type === X.type)) {
     // Float32 or float16 (computed in float32). Float32 constants stay in wasm memory across runs.
     const y = resultBuffer(out) as Float32Array;
     const keep = X.type === 'float32' ? { b: ctx.isConstant(1), c: ctx.isConstant(2) } : undefined;
-    wasmConv2d(wasm, shape, numbersOf(X) as Float32Array, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y, act?.clamp, keep);
-    if (act !== undefined && act.clamp === undefined) act.apply(y, 0, y.length);
+    const x = numbersOf(X) as Float32Array;
+    wasmConv2d(wasm, shape, x, numbersOf(W) as Float32Array, B ? (numbersOf(B) as Float32Array) : undefined, y, act?.wasm, keep, z);
+    if (act !== undefined && act.wasm === undefined) act.apply(y, 0, y.length);
     storeNumbers(y, out);
     return;
   }
@@ -137,8 +144,17 @@ function conv(ctx: KernelContext): void {
       }
   }
   if (B) addBias(y, numbersOf(B), N, M, outSize);
+  if (z !== undefined) for (let i = 0; i < y.length; i++) y[i] = y[i]! + z[i]!;
   act?.apply(y, 0, y.length);
   storeNumbers(y, out);
+}
+
+/** Whether `z` can be a fused residual of this Conv: float32 with the output's dims (Note [fused residual]). */
+function fitsResidual(ctx: KernelContext, z: Tensor): boolean {
+  const X = ctx.input(0);
+  const W = ctx.input(1);
+  const { outDims } = memoDims(ctx, 'conv', [X.dims, W.dims], () => convGeometry(ctx, X.dims, W.dims));
+  return z.type === 'float32' && z.dims.length === outDims.length && z.dims.every((d, i) => d === outDims[i]);
 }
 
 /** A 1-D or 2-D window as the 2-D geometry of the WebAssembly kernels (1-D: H = KH = 1). */
@@ -267,7 +283,7 @@ function convTranspose(ctx: KernelContext): void {
 }
 
 export const convKernels: KernelTable = {
-  Conv: withTraits(conv, { epilogue: true, fills: true }),
+  Conv: withTraits(conv, { epilogue: true, fills: true, residual: fitsResidual }),
   ConvTranspose: withTraits(convTranspose, { fills: true }),
   ...instanceNormKernels,
 };

@@ -129,8 +129,8 @@ function matmulInto(ctx: KernelContext, A: Tensor, B: Tensor, ao: Int32Array, bo
     const w = wasmKernels();
     if (w) {
       const constant = { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1), c: bias !== undefined && ctx.isConstant(ep!.bias!) };
-      wasmMatMul(w, a, ao, b, bo, c, m, n, k, act?.clamp, constant, bias?.data as Float32Array | undefined);
-      if (act !== undefined && act.clamp === undefined) act.apply(c, 0, c.length);
+      wasmMatMul(w, a, ao, b, bo, c, m, n, k, act?.wasm, constant, bias?.data as Float32Array | undefined);
+      if (act !== undefined && act.wasm === undefined) act.apply(c, 0, c.length);
     } else {
       c.fill(0);
       for (let t = 0; t < total; t++) sgemm(a, ao[t]!, b, bo[t]!, c, t * m * n, m, n, k);
@@ -182,8 +182,8 @@ function gemm(ctx: KernelContext): void {
     const act = ctx.epilogue?.activation;
     if (w) {
       const constant = { a: A.type === 'float32' && ctx.isConstant(0), b: B.type === 'float32' && ctx.isConstant(1), c: C?.type === 'float32' && ctx.isConstant(2) };
-      wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg, clamp: act?.clamp, constant }, c);
-      if (act !== undefined && act.clamp === undefined) act.apply(c, 0, c.length);
+      wasmGemm(w, { a: f32Of(A), transA: ta, b: f32Of(B), transB: tb, m, n, k, alpha, beta, c: cArg, clamp: act?.wasm, constant }, c);
+      if (act !== undefined && act.wasm === undefined) act.apply(c, 0, c.length);
     } else {
       const a = ta ? transposeF32(f32Of(A), A.dims[0]!, A.dims[1]!) : f32Of(A);
       const b = tb ? transposeF32(f32Of(B), B.dims[0]!, B.dims[1]!) : f32Of(B);

@@ -9,7 +9,7 @@
 // direct) that `gemmBlocked` picks for the whole product: the intra-op threads (../../parallel) rely on it.
 
 import { alloc, mark, release, SLACK } from "./scratch";
-import { ACCUMULATE, CLAMP, COL_BIAS, PACKED_B, ROW_BIAS, sgemm } from "./sgemm";
+import { ACCUMULATE, COL_BIAS, EPILOGUE, PACKED_B, ROW_BIAS, sgemm } from "./sgemm";
 
 const KC: i32 = 256;
 const NC: i32 = 512;
@@ -145,8 +145,8 @@ function blocked(
   const ldcB = (<usize>ldc) << 2;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
-    // alpha applies to each block's partial product; bias and clamp once, after the last block.
-    const fl = (k0 == 0 ? flags & ACCUMULATE : ACCUMULATE) | (k0 + kc >= k ? flags & (ROW_BIAS | COL_BIAS | CLAMP) : 0) | PACKED_B;
+    // alpha applies to each block's partial product; biases, residual and activation once, after the last block.
+    const fl = (k0 == 0 ? flags & ACCUMULATE : ACCUMULATE) | (k0 + kc >= k ? flags & (ROW_BIAS | COL_BIAS | EPILOGUE) : 0) | PACKED_B;
     for (let j0 = 0; j0 < n; j0 += NC) {
       const nc = min(NC, n - j0);
       if (conv) packConv(k0, kc, cJ0 + j0, nc, pb);

@@ -4,7 +4,8 @@
 
 import { alloc, copyF32 } from "./scratch";
 import { convGemmRange, gemmBlocked, gemmWith } from "./blocked";
-import { CLAMP, ROW_BIAS, storeN } from "./sgemm";
+import { ROW_BIAS, storeN } from "./sgemm";
+import { activate, EPILOGUE, RESIDUAL, residualAt } from "./epilogue";
 
 /** Extent of the padded input actually read along one axis. */
 @inline
@@ -63,8 +64,8 @@ function convPart(
 }
 
 /**
- * y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/G, KH, KW]) (+ bias [M]), clamped to [lo, hi] when
- * flags has CLAMP; pt/pl are the begin pads (the end pads only show in OH/OW). Returns -1 when scratch
+ * y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/G, KH, KW]) (+ bias [M]), then the epilogue flags
+ * (epilogue.ts: residual, activation); pt/pl are the begin pads (the end pads only show in OH/OW). Returns -1 when scratch
  * memory runs out.
  */
 export function conv2d(
@@ -79,7 +80,7 @@ export function conv2d(
   const pad = gPad;
   const xp: usize = pad ? alloc((<usize>(Cg * gHp * gWp)) << 2) : 0;
   if (pad && xp == 0) return -1;
-  const gflags = (flags & CLAMP) | (bias != 0 ? ROW_BIAS : 0);
+  const gflags = (flags & EPILOGUE) | (bias != 0 ? ROW_BIAS : 0);
   for (let n = 0; n < N; n++)
     for (let g = 0; g < G; g++) {
       let src = x + (<usize>((n * C + g * Cg) * H * W) << 2);
@@ -128,7 +129,7 @@ export function conv2dRange(
   const P = OH * OW;
   geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
   const plane = gPad ? gHp * gWp : H * W;
-  const gflags = (flags & CLAMP) | (bias != 0 ? ROW_BIAS : 0);
+  const gflags = (flags & EPILOGUE) | (bias != 0 ? ROW_BIAS : 0);
   for (let n = 0; n < N; n++)
     for (let g = 0; g < G; g++) {
       const src = planes + (<usize>((n * C + g * Cg) * plane) << 2);
@@ -179,17 +180,20 @@ function dwRow(
       a0 = f32x4.add(a0, bv);
       a1 = f32x4.add(a1, bv);
     }
-    if (flags & CLAMP) {
-      a0 = f32x4.min(f32x4.max(a0, lov), hiv);
-      a1 = f32x4.min(f32x4.max(a1, lov), hiv);
+    const yp = yr + ((<usize>ow) << 2);
+    if (flags & RESIDUAL) {
+      a0 = f32x4.add(a0, residualAt(yp, 0));
+      a1 = f32x4.add(a1, residualAt(yp, 16));
     }
-    storeN(yr + ((<usize>ow) << 2), a0, a1, min(8, OW - ow));
+    a0 = activate(a0, flags, lov, hiv);
+    a1 = activate(a1, flags, lov, hiv);
+    storeN(yp, a0, a1, min(8, OW - ow));
   }
 }
 
 /**
  * Depthwise y [N, M, OH, OW] from x [N, C, H, W] and w [M, 1, KH, KW], output channel m reading input
- * channel m / (M / C); bias and clamp as in conv2d. Returns -1 when scratch memory runs out.
+ * channel m / (M / C); bias and epilogue as in conv2d. Returns -1 when scratch memory runs out.
  */
 export function depthwise2d(
   x: usize, w: usize, bias: usize, y: usize, N: i32, C: i32, H: i32, W: i32, M: i32,

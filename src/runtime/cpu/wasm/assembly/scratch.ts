@@ -1,19 +1,45 @@
 // A bump allocator over linear memory for one kernel call's operands and scratch: the JS side calls
-// `reset` before each call and `alloc` per buffer; nothing is ever freed individually. Memory grows on
+// `reset` before each call and `alloc` per buffer; nothing is ever freed individually. `setFloor` pins
+// the bytes below a floor: `reset` restarts above it, so a caller may keep data there across calls
+// (wasm/ops.ts keeps constant weights in [scratchBase(), floor)). Memory grows on
 // demand and never shrinks. Every block is 16-byte aligned and followed by SLACK spare bytes, so the
 // vector loops may read (never write) a few lanes past a row's end; see Note [over-read lanes] in sgemm.ts.
 
 export const SLACK: usize = 64;
 
 let top: usize = 0;
+let pinned: usize = 0;
 
 function base(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
-/** Frees every block. */
+/** Where the first block goes when no floor is set (16-byte aligned). */
+export function scratchBase(): usize {
+  return base();
+}
+
+/** Frees every block above the floor. */
 export function reset(): void {
-  top = base();
+  top = max(base(), pinned);
+}
+
+/**
+ * Scratch blocks (after `reset`) start at or above `bytes` (rounded up to 16), and memory grows to hold
+ * everything below it. Returns 0, or -1 when memory cannot grow that far (the floor is then unchanged).
+ * Takes effect at the next `reset`.
+ */
+export function setFloor(bytes: usize): i32 {
+  const want = (bytes + 15) & ~(<usize>15);
+  const have = (<usize>memory.size()) << 16;
+  if (want > have && memory.grow(<i32>((want - have + 0xffff) >> 16)) < 0) return -1;
+  pinned = want;
+  return 0;
+}
+
+/** The floor `setFloor` set (0: none). */
+export function floor(): usize {
+  return pinned;
 }
 
 /** The allocator's position, for `release`. */
@@ -28,7 +54,7 @@ export function release(m: usize): void {
 
 /** A block of `bytes` bytes (contents unspecified), or 0 when memory cannot grow that far. */
 export function alloc(bytes: usize): usize {
-  if (top == 0) top = base();
+  if (top == 0) reset();
   const p = top;
   const end = (p + bytes + SLACK + 15) & ~(<usize>15);
   const have = (<usize>memory.size()) << 16;

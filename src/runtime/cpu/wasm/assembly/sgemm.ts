@@ -1,3 +1,6 @@
+import { activate, residualAt, RESIDUAL } from "./epilogue";
+export { CLAMP, EPILOGUE, RESIDUAL } from "./epilogue";
+
 // The float32 matrix product: a 4x8 register tile (eight f32x4 accumulators) over B in 8-column panels.
 //
 // Note [over-read lanes]: a panel past the last column, a C row being accumulated and a column bias are
@@ -10,8 +13,6 @@ export const ACCUMULATE: i32 = 1;
 export const ROW_BIAS: i32 = 2;
 /** Add colBias[j] to column j. */
 export const COL_BIAS: i32 = 4;
-/** Clamp to [lo, hi] (a fused Relu or Clip). */
-export const CLAMP: i32 = 8;
 /** B was laid out by `packB`: 8-column panels of k rows each. */
 export const PACKED_B: i32 = 16;
 
@@ -33,10 +34,12 @@ function finish(cp: usize, v0: v128, v1: v128, nc: i32, flags: i32, alpha: v128,
     v0 = f32x4.add(v0, v128.load(cb));
     v1 = f32x4.add(v1, v128.load(cb, 16));
   }
-  if (flags & CLAMP) {
-    v0 = f32x4.min(f32x4.max(v0, lo), hi);
-    v1 = f32x4.min(f32x4.max(v1, lo), hi);
+  if (flags & RESIDUAL) {
+    v0 = f32x4.add(v0, residualAt(cp, 0));
+    v1 = f32x4.add(v1, residualAt(cp, 16));
   }
+  v0 = activate(v0, flags, lo, hi);
+  v1 = activate(v1, flags, lo, hi);
   storeN(cp, v0, v1, nc);
 }
 
@@ -63,7 +66,8 @@ export function storeN(p: usize, v0: v128, v1: v128, nc: i32): void {
 }
 
 /**
- * C[m x n] = alpha * A·B (+ C) (+ rowBias) (+ colBias), clamped: see the flags. A's element (i, p) is at
+ * C[m x n] = alpha * A·B (+ C) (+ rowBias) (+ colBias) (+ residual), activated: see the flags (and
+ * epilogue.ts). A's element (i, p) is at
  * a + 4*(i*aRow + p*aK), so a transposed A is just other strides. B's row p starts at b + 4*p*ldb with
  * contiguous columns, or B is packed (PACKED_B). C is row-major with row stride ldc.
  */
