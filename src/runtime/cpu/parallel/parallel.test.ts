@@ -221,3 +221,39 @@ describe('worker failure', () => {
     expect(big()).toBe(true);
   });
 });
+
+describe('resident constants in the pool (Note [resident constants in the pool])', () => {
+  it('lays constant operands out once and gives the copying calls bit for bit, with any epilogue', async () => {
+    await setIntraOpThreads(2, { minWorkPerThread: 1000 });
+    const pool = currentPool()!;
+    const spy = { made: 0 };
+    const resident = pool.resident.bind(pool);
+    pool.resident = (src, form, floats, fill) => resident(src, form, floats, (p) => (spy.made++, fill(p)));
+    try {
+      const s: ParallelConvShape = { N: 1, C: 16, H: 10, W: 10, M: 24, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 10, OW: 10 };
+      const x = rand(1600, 1);
+      const wt = rand(24 * 16 * 9, 2);
+      const bias = rand(24, 3);
+      const g: ParallelGemmArgs = { a: rand(40 * 300, 4), transA: false, b: rand(300 * 72, 5), transB: true, m: 40, n: 72, k: 300, alpha: 0.5, beta: 1, c: { data: rand(72, 6), dims: [72] } };
+      for (const clamp of [undefined, { lo: 0, hi: Infinity }, { flags: 256, lo: 0, hi: 0 }, { flags: 64, lo: 0.1, hi: 0 }]) {
+        const want = new Float32Array(2400);
+        wasmConv2d(w, s, x, wt, bias, want, clamp);
+        const wantG = new Float32Array(40 * 72);
+        wasmGemm(w, { ...g, clamp, constant: {} }, wantG);
+        for (let call = 0; call < 3; call++) {
+          const got = new Float32Array(2400);
+          expect(parallelConv2d(s, x, wt, bias, got, clamp, { b: true, c: true })).toBe(true);
+          expectSameBits(got, want, `conv call ${call}`);
+          const gotG = new Float32Array(40 * 72);
+          expect(parallelGemm({ ...g, clamp, constant: { b: true, c: true } }, gotG)).toBe(true);
+          expectSameBits(gotG, wantG, `gemm call ${call}`);
+        }
+      }
+      // The weight, the bias, Gemm's transposed B and its C: each made once.
+      expect(spy.made).toBe(4);
+    } finally {
+      pool.resident = resident;
+      await setIntraOpThreads(1);
+    }
+  });
+});
