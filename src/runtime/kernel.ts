@@ -83,6 +83,8 @@ export interface Epilogue {
    * axis first: a fused bias Add.
    */
   readonly bias?: number;
+  /** The input position of a tensor of output 0's dims, added after the bias (Note [fused residual]). */
+  readonly residual?: number;
   readonly activation?: Activation;
 }
 
@@ -94,7 +96,10 @@ export interface Epilogue {
 export interface Activation {
   /** The activation's op type, for labels and messages. */
   readonly op: string;
-  /** y = min(max(y, lo), hi) (Relu: lo 0, hi Infinity); see Note [fused activations] for NaN. */
+  /**
+   * y = (y < lo ? lo : y), then (y > hi ? hi : y) (Relu: lo 0, hi Infinity): the comparisons of the Relu
+   * and Clip kernels, so NaN and signed zeros come out as they do unfused.
+   */
   readonly clamp?: { readonly lo: number; readonly hi: number };
   apply(y: Float32Array | Float64Array, o: number, n: number): void;
 }
@@ -109,6 +114,8 @@ export interface KernelTraits {
    * a bias Add into it, declining the runs it does not fit.
    */
   readonly bias?: (ctx: KernelContext, bias: Tensor) => boolean;
+  /** It adds `ctx.epilogue.residual` on every path, when this says the tensor fits this run. */
+  readonly residual?: (ctx: KernelContext, z: Tensor) => boolean;
   /** It writes every element of every output it allocates, so a reused buffer need not be zero-filled. */
   readonly fills?: boolean;
 }

@@ -32,22 +32,10 @@
 import { DataType } from '../../../ir/dtype.js';
 import type { Node } from '../../../ir/node.js';
 import type { Tensor as IrTensor } from '../../../ir/tensor.js';
-import { traitsOf, type Activation, type KernelContext } from '../../kernel.js';
-import type { Tensor } from '../../tensor.js';
+import { traitsOf, type Activation } from '../../kernel.js';
 import { GEMM } from '../wasm/instance.js';
 import type { DraftStep, FusionInfo, StepFuser } from '../../plan.js';
 import { unaryBlock } from '../kernels/elementwise.js';
-
-declare module '../../kernel.js' {
-  interface Epilogue {
-    /** The input position of a tensor of output 0's dims, added after the bias (Note [fused residual]). */
-    readonly residual?: number;
-  }
-  interface KernelTraits {
-    /** It adds `ctx.epilogue.residual` on every path, when this says the tensor fits this run. */
-    readonly residual?: (ctx: KernelContext, z: Tensor) => boolean;
-  }
-}
 
 function isFloat32(node: Node): boolean {
   const t = node.outputs[0]?.type;

@@ -174,6 +174,7 @@ export interface Clamp {
   hi: number;
 }
 
+// The core (kernel.ts) knows nothing of the WebAssembly kernels: the CPU backend adds their form here.
 declare module '../../kernel.js' {
   interface Activation {
     /** The activation as the WebAssembly kernels' epilogue, when they have it (bit-identical to `apply`). */
