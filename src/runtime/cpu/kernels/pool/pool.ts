@@ -12,6 +12,8 @@ import { isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../nume
 import { memoDims } from '../../shape-memo.js';
 import { product, windowOf, type Window } from '../conv/geometry.js';
 import { increment, tapTable } from '../conv/taps.js';
+import { lpPoolGlobalKernels } from './lp-pool-global.js';
+import { maxRoiPoolKernels } from './max-roi-pool.js';
 
 type Kind = 'max' | 'average' | 'lp';
 type Out = { [i: number]: number };
@@ -272,4 +274,4 @@ function paddedCounts(win: Window): Float64Array {
   return out;
 }
 
-export const poolKernels: KernelTable = { MaxPool: pool('max'), AveragePool: pool('average'), LpPool: pool('lp') };
+export const poolKernels: KernelTable = { MaxPool: pool('max'), AveragePool: pool('average'), LpPool: pool('lp'), ...lpPoolGlobalKernels, ...maxRoiPoolKernels };
