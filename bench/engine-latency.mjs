@@ -97,7 +97,7 @@ for (const m of MODELS) {
 const browserVersion = browser?.version;
 await browser?.close();
 
-const ms = (x) => (x === undefined ? '-' : `${x.toFixed(x < 10 ? 2 : 1)} ms`);
+const ms = (x) => (x === undefined ? '-' : `${x.toFixed(x < 1 ? 3 : x < 10 ? 2 : 1)} ms`);
 const ratio = (a, b) => (b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
 const header = ['model', 'ours ms', 'ort-node ms', 'ort-web ms', 'ours/ort-node', 'ours/ort-web', 'ours in Chromium ms', 'Chromium/Node (ours)'];
 const table = rows.map((r) => [r.m, ms(r.ours), ms(r.node), ms(r.web), ratio(r.ours, r.node), ratio(r.ours, r.web), ms(r.chromium), r.chromium === undefined ? '-' : ratio(r.chromium, r.ours)]);

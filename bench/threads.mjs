@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { attr, ArrayTensor, DataType, encodeModel, Graph, Model, Node, tensorType } from '../dist/src/index.js';
 import { initWasm, wasmKernels } from '../dist/src/runtime/cpu/wasm/instance.js';
 import { wasmConv2d, wasmMatMul } from '../dist/src/runtime/cpu/wasm/ops.js';
-import { parallelConv2d, parallelMatMul, setIntraOpThreads } from '../dist/src/runtime/cpu/parallel/index.js';
+import { onOneThread, parallelConv2d, parallelMatMul, setIntraOpThreads } from '../dist/src/runtime/cpu/parallel/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -91,7 +91,7 @@ for (const c of cases) {
   const one = c.out();
   const many = c.out();
   const cols = [
-    () => c.one(w, one),
+    () => onOneThread(() => c.one(w, one)),
     () => {
       if (!c.many(many)) throw new Error(`${c.name}: the parallel path declined`);
     },

@@ -20,7 +20,7 @@ import { Session } from '../../session.js';
 import { fromIrTensor, Tensor } from '../../tensor.js';
 import { oneNodeModel } from '../../test-models.js';
 import { parallelRuns } from './pool.js';
-import { setIntraOpThreads } from './threads.js';
+import { onOneThread, setIntraOpThreads } from './threads.js';
 
 function rand(dims: number[], seed: number): Tensor {
   let s = seed;
@@ -91,6 +91,18 @@ describe('SessionOptions.intraOpNumThreads', () => {
     const y1 = (await one.run(feeds)).y!;
     expect(parallelRuns()).toBe(before + 1);
     expect(Buffer.from((y2.data as Float32Array).buffer).equals(Buffer.from((y1.data as Float32Array).buffer))).toBe(true);
+  });
+
+  it('onOneThread keeps the pool but runs the products on the calling thread', async () => {
+    const model = oneNodeModel('MatMul', [{ dtype: DataType.FLOAT, shape: [256, 256] }, { dtype: DataType.FLOAT, shape: [256, 256] }], DataType.FLOAT);
+    const feeds = { x0: rand([256, 256], 33), x1: rand([256, 256], 34) };
+    const session = await Session.create(model, { intraOpNumThreads: 2 });
+    const before = parallelRuns();
+    const serial = await onOneThread(() => session.run(feeds));
+    expect(parallelRuns()).toBe(before);
+    await session.run(feeds);
+    expect(parallelRuns()).toBe(before + 1);
+    expect(serial.y!.dims).toEqual([256, 256]);
   });
 });
 
