@@ -6,7 +6,8 @@
  * with intraOpNumThreads 1 and 2. Ours are timed per kernel call, operand copies in and out included;
  * onnxruntime per session.run (its overhead is microseconds against these milliseconds). Rounds interleave
  * every column and each cell is the best of N, so a busy machine disturbs the columns alike.
- * Also checks that the 2-thread results are bit-identical to the 1-thread ones.
+ * Also checks that the 2-thread results are bit-identical to the 1-thread ones. When onnxruntime-web is
+ * installed (`npm install --no-save onnxruntime-web@1.30.0`), its wasm backend at 1 thread is a column too.
  * Usage: node bench/threads.mjs [--runs 10] [--warmup 2]   (needs `npm run build`)
  */
 import * as ort from 'onnxruntime-node';
@@ -20,6 +21,13 @@ const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
+let ortWeb;
+try {
+  ortWeb = await import('onnxruntime-web');
+  ortWeb.env.wasm.numThreads = 1;
+} catch {
+  console.error('onnxruntime-web not installed: npm install --no-save onnxruntime-web@1.30.0 to include it');
+}
 const RUNS = opt('runs', 10);
 const WARMUP = opt('warmup', 2);
 const SETTLE_MS = opt('settle', 50);
@@ -88,6 +96,8 @@ const rows = [];
 for (const c of cases) {
   const sessions = [];
   for (const n of [1, 2]) sessions.push(await ort.InferenceSession.create(c.model, { intraOpNumThreads: n, interOpNumThreads: 1, executionMode: 'sequential' }));
+  const web = ortWeb ? await ortWeb.InferenceSession.create(c.model, { executionProviders: ['wasm'] }) : undefined;
+  const webFeeds = web ? Object.fromEntries(Object.entries(c.feeds).map(([k, t]) => [k, new ortWeb.Tensor('float32', t.data, t.dims)])) : undefined;
   const one = c.out();
   const many = c.out();
   const cols = [
@@ -97,6 +107,7 @@ for (const c of cases) {
     },
     () => sessions[0].run(c.feeds),
     () => sessions[1].run(c.feeds),
+    ...(web ? [() => web.run(webFeeds)] : []),
   ];
   const best = cols.map(() => Infinity);
   for (let r = 0; r < WARMUP + RUNS; r++) {
@@ -111,15 +122,16 @@ for (const c of cases) {
     }
   }
   const same = Buffer.compare(Buffer.from(one.buffer), Buffer.from(many.buffer)) === 0;
-  const [o1, o2, r1, r2] = best;
+  const [o1, o2, r1, r2, w1] = best;
   const gf = (t) => (c.flops / t / 1e6).toFixed(1);
   rows.push(
-    `| ${c.name} | ${ms(o1)} (${gf(o1)} GF/s) | ${ms(o2)} (${gf(o2)} GF/s) | ${(o1 / o2).toFixed(2)}x | ${ms(r1)} | ${ms(r2)} | ${(r1 / r2).toFixed(2)}x | ${(o2 / r2).toFixed(2)}x | ${same ? 'yes' : 'NO'} |`,
+    `| ${c.name} | ${ms(o1)} (${gf(o1)} GF/s) | ${ms(o2)} (${gf(o2)} GF/s) | ${(o1 / o2).toFixed(2)}x | ${ms(r1)} | ${ms(r2)} | ${(r1 / r2).toFixed(2)}x | ${(o2 / r2).toFixed(2)}x | ${w1 === undefined ? '-' : ms(w1)} | ${w1 === undefined ? '-' : `${(o1 / w1).toFixed(2)}x`} | ${same ? 'yes' : 'NO'} |`,
   );
   for (const s of sessions) await s.release();
+  await web?.release();
 }
 await setIntraOpThreads(1);
 console.log(`best of ${RUNS} runs after ${WARMUP} warm-up rounds, rounds interleaved; GF/s = 2*m*n*k / time`);
-console.log('| op | ours 1 thread | ours 2 threads | ours 1t/2t | ort-node 1 thread | ort-node 2 threads | ort 1t/2t | ours 2t / ort 2t | 2t bit-identical |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| op | ours 1 thread | ours 2 threads | ours 1t/2t | ort-node 1 thread | ort-node 2 threads | ort 1t/2t | ours 2t / ort 2t | ort-web 1 thread | ours 1t / ort-web 1t | 2t bit-identical |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
