@@ -5,39 +5,20 @@
  * conv2dRange call, its range of every image and group, so a convolution is one run. False when it declines, as in
  * gemm.ts; results are bit-identical to wasmConv2d's.
  */
-import { epilogueOf, residentRaw, type ClampRange, type ConstantOperands } from './gemm.js';
+import { residentRaw } from './gemm.js';
 import { splitOutput } from './partition.js';
 import { poolFor } from './threads.js';
-
-/** A 2-D convolution's geometry, as wasm/ops.ts's Conv2dShape (1-D: H = KH = 1). */
-export interface ParallelConvShape {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  M: number;
-  group: number;
-  KH: number;
-  KW: number;
-  sh: number;
-  sw: number;
-  dh: number;
-  dw: number;
-  pt: number;
-  pl: number;
-  OH: number;
-  OW: number;
-}
+import { clampFlags, isDepthwise, type Clamp, type Constant, type Conv2dShape } from '../wasm/operands.js';
 
 /**
  * wasmConv2d on the threads: y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/group, KH, KW]) + bias,
  * clamped. False when it declines.
  */
 export function parallelConv2d(
-  s: ParallelConvShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: ClampRange,
-  constant: ConstantOperands = {},
+  s: Conv2dShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: Clamp,
+  constant: Constant = {},
 ): boolean {
-  if (s.group === s.C && s.M % s.C === 0 && s.group > 1) return false;
+  if (isDepthwise(s)) return false;
   const Mg = s.M / s.group;
   const P = s.OH * s.OW;
   const K = (s.C / s.group) * s.KH * s.KW;
@@ -57,7 +38,7 @@ export function parallelConv2d(
   const { N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW } = s;
   const planes = pool.x.conv2dPlanes(xp, N, C, H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
   if (planes === 0) return false;
-  const [flags, lo, hi] = epilogueOf(clamp);
+  const [flags, lo, hi] = clampFlags(clamp);
   const head = [planes, wp, bp, yp, N, C, H, W, M, group, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW, flags, lo, hi];
   pool.run({ fn: 'conv2dRange', chunks: split.map((r) => [...head, r.i0, r.i1, r.j0, r.j1]) });
   const base = yp >> 2;

@@ -9,28 +9,8 @@
 import type { Run, ThreadPool } from './pool.js';
 import { splitOutput } from './partition.js';
 import { poolFor } from './threads.js';
-
-/** sgemm's epilogue flags (assembly/sgemm.ts). */
-export const FLAGS = { ACCUMULATE: 1, ROW_BIAS: 2, COL_BIAS: 4, CLAMP: 8 } as const;
-
-/** A fused activation, as wasm/ops.ts's Clamp: epilogue flags (default CLAMP) and their parameters. */
-export interface ClampRange {
-  flags?: number;
-  lo: number;
-  hi: number;
-}
-
-/** Which operands are constant across calls (wasm/ops.ts's Constant): kept resident in the shared memory. */
-export interface ConstantOperands {
-  a?: boolean;
-  b?: boolean;
-  c?: boolean;
-}
-
-/** The epilogue flags and parameters of `clamp`. */
-export function epilogueOf(clamp: ClampRange | undefined): [flags: number, lo: number, hi: number] {
-  return clamp ? [clamp.flags ?? FLAGS.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
-}
+import { GEMM } from '../wasm/instance.js';
+import { clampFlags, fillC, gemmCMode, stacked, type Clamp, type Constant, type GemmArgs } from '../wasm/operands.js';
 
 /** `src` resident in the pool when `keep` (Note [resident constants in the pool]), else 0. */
 export function residentRaw(pool: ThreadPool, src: Float32Array, keep: boolean | undefined): number {
@@ -83,8 +63,8 @@ function runChunks(pool: ThreadPool, run: Run | undefined): boolean {
  * False when it declines.
  */
 export function parallelMatMul(
-  a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number, clamp?: ClampRange,
-  bias?: Float32Array, constant: ConstantOperands = {},
+  a: Float32Array, ao: Int32Array, b: Float32Array, bo: Int32Array, out: Float32Array, m: number, n: number, k: number, clamp?: Clamp,
+  bias?: Float32Array, constant: Constant = {},
 ): boolean {
   const total = ao.length;
   const use = poolFor(total * m * n * k);
@@ -99,8 +79,8 @@ export function parallelMatMul(
   if (bias && cb === 0) cb = pool.put(bias);
   const cp = pool.alloc(out.length);
   if (ap === 0 || bp === 0 || (bias && cb === 0) || cp === 0) return false;
-  const [cf, lo, hi] = epilogueOf(clamp);
-  const flags = cf | (bias ? FLAGS.COL_BIAS : 0);
+  const [cf, lo, hi] = clampFlags(clamp);
+  const flags = cf | (bias ? GEMM.COL_BIAS : 0);
   const products: GemmCall[] = [];
   if (stacked(ao, bo, m * k)) {
     // As wasmMatMul: a batch over one B whose A matrices follow each other is one product of total*m rows.
@@ -114,32 +94,8 @@ export function parallelMatMul(
   return true;
 }
 
-/** Whether every batch shares one B and the A matrices follow each other. */
-function stacked(ao: Int32Array, bo: Int32Array, aSize: number): boolean {
-  for (let t = 0; t < ao.length; t++) if (bo[t] !== bo[0] || ao[t] !== ao[0]! + t * aSize) return false;
-  return true;
-}
-
-/** Gemm operands, as wasm/ops.ts's GemmArgs: A [m x k] (stored [k x m] when transA), B [k x n] ([n x k] when transB). */
-export interface ParallelGemmArgs {
-  a: Float32Array;
-  transA: boolean;
-  b: Float32Array;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  beta: number;
-  /** C and its dims, already checked to broadcast to [m, n] (rank <= 2). */
-  c?: { data: Float32Array; dims: readonly number[] };
-  /** A fused activation. */
-  clamp?: ClampRange;
-  constant?: ConstantOperands;
-}
-
 /** wasmGemm on the threads: out [m x n] = alpha * A·B + beta * C (C broadcast), clamped. False when it declines. */
-export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
+export function parallelGemm(g: GemmArgs, out: Float32Array): boolean {
   const { m, n, k, clamp } = g;
   const use = poolFor(m * n * k);
   if (!use) return false;
@@ -173,31 +129,13 @@ export function parallelGemm(g: ParallelGemmArgs, out: Float32Array): boolean {
   if (ap === 0 || bp === 0) return false;
   const cp = pool.alloc(m * n);
   if (cp === 0) return false;
-  let [flags, lo, hi] = epilogueOf(clamp);
-  let rowBias = 0;
-  let colBias = 0;
-  if (c && g.beta !== 0) {
-    const [cr, cc] = c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]!] : [c.dims[0]!, c.dims[1]!];
-    if (g.beta === 1 && cr === 1 && cc === n && n > 1) {
-      colBias = cKeep || pool.put(c.data);
-      flags |= FLAGS.COL_BIAS;
-    } else if (g.beta === 1 && cc === 1 && cr === m && m > 1) {
-      rowBias = cKeep || pool.put(c.data);
-      flags |= FLAGS.ROW_BIAS;
-    } else {
-      const heap = pool.heap();
-      const base = cp >> 2;
-      const cd = c.data;
-      for (let i = 0; i < m; i++) {
-        const src = cr === 1 ? 0 : i * cc;
-        const dst = base + i * n;
-        if (cc === 1) heap.fill(g.beta * cd[src]!, dst, dst + n);
-        else for (let j = 0; j < n; j++) heap[dst + j] = g.beta * cd[src + j]!;
-      }
-      flags |= FLAGS.ACCUMULATE;
-    }
-    if ((flags & FLAGS.COL_BIAS && colBias === 0) || (flags & FLAGS.ROW_BIAS && rowBias === 0)) return false;
-  }
+  const cMode = gemmCMode(g);
+  const rowBias = cMode === GEMM.ROW_BIAS ? cKeep || pool.put(c!.data) : 0;
+  const colBias = cMode === GEMM.COL_BIAS ? cKeep || pool.put(c!.data) : 0;
+  if ((cMode === GEMM.COL_BIAS && colBias === 0) || (cMode === GEMM.ROW_BIAS && rowBias === 0)) return false;
+  if (cMode === GEMM.ACCUMULATE) fillC(pool.heap(), cp >> 2, g);
+  const [cf, lo, hi] = clampFlags(clamp);
+  const flags = cf | cMode;
   const [aRow, aK] = g.transA ? [1, m] : [k, 1];
   if (!runChunks(pool, gemmRun(pool, chunks, [[ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi]]))) return false;
   const base = cp >> 2;

@@ -5,5 +5,5 @@
  */
 export { intraOpThreads, intraOpUnsupportedReason, MIN_WORK_PER_THREAD, onOneThread, setIntraOpThreads, type IntraOpOptions } from './threads.js';
 export { parallelRuns } from './pool.js';
-export { parallelGemm, parallelMatMul, type ClampRange, type ParallelGemmArgs } from './gemm.js';
-export { parallelConv2d, type ParallelConvShape } from './conv.js';
+export { parallelGemm, parallelMatMul } from './gemm.js';
+export { parallelConv2d } from './conv.js';

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelError } from '../../../ir/errors.js';
 import { initWasm, wasmKernels, type WasmKernels } from '../wasm/instance.js';
 import { wasmConv2d, wasmGemm, wasmMatMul } from '../wasm/ops.js';
-import { parallelConv2d, type ParallelConvShape } from './conv.js';
-import { parallelGemm, parallelMatMul, type ParallelGemmArgs } from './gemm.js';
+import { parallelConv2d } from './conv.js';
+import { parallelGemm, parallelMatMul } from './gemm.js';
+import type { Conv2dShape, GemmArgs } from '../wasm/operands.js';
 import { parallelRuns, workerChunkCount } from './pool.js';
 import { splitOutput, splitRange } from './partition.js';
 import { currentPool, intraOpThreads, MIN_WORK_PER_THREAD, setIntraOpThreads } from './threads.js';
@@ -114,7 +115,7 @@ describe.each([2, 3])('%i threads', (threads) => {
     expectSameBits(got, want, 'C');
   });
 
-  const gemmCases: [string, Partial<ParallelGemmArgs> & { cDims?: number[] }][] = [
+  const gemmCases: [string, Partial<GemmArgs> & { cDims?: number[] }][] = [
     ['plain', {}],
     ['transA, alpha', { transA: true, alpha: 0.37 }],
     ['transB', { transB: true }],
@@ -127,7 +128,7 @@ describe.each([2, 3])('%i threads', (threads) => {
   it.each(gemmCases)('Gemm %s', (_, o) => {
     const [m, n, k] = [45, 37, 300];
     const cDims = o.cDims;
-    const g: ParallelGemmArgs = {
+    const g: GemmArgs = {
       a: rand(m * k, 11), transA: o.transA ?? false, b: rand(k * n, 12), transB: o.transB ?? false, m, n, k,
       alpha: o.alpha ?? 1, beta: o.beta ?? 1, ...(o.clamp ? { clamp: o.clamp } : {}),
       ...(cDims ? { c: { data: rand(cDims.reduce((p, d) => p * d, 1), 13), dims: cDims } } : {}),
@@ -139,8 +140,8 @@ describe.each([2, 3])('%i threads', (threads) => {
     expectSameBits(got, want, 'Y');
   });
 
-  const base: ParallelConvShape = { N: 1, C: 8, H: 13, W: 11, M: 12, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 13, OW: 11 };
-  const convCases: [string, Partial<ParallelConvShape>, boolean, boolean][] = [
+  const base: Conv2dShape = { N: 1, C: 8, H: 13, W: 11, M: 12, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 13, OW: 11 };
+  const convCases: [string, Partial<Conv2dShape>, boolean, boolean][] = [
     ['3x3 pad 1', {}, true, false],
     ['3x3 pad 1, clamped, no bias', {}, false, true],
     ['1x1 direct, two images', { N: 2, KH: 1, KW: 1, pt: 0, pl: 0 }, true, false],
@@ -164,7 +165,7 @@ describe.each([2, 3])('%i threads', (threads) => {
   });
 
   it('declines depthwise convolutions', () => {
-    const s: ParallelConvShape = { N: 1, C: 8, H: 9, W: 9, M: 8, group: 8, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 9, OW: 9 };
+    const s: Conv2dShape = { N: 1, C: 8, H: 9, W: 9, M: 8, group: 8, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 9, OW: 9 };
     expect(parallelConv2d(s, rand(648, 1), rand(72, 2), undefined, new Float32Array(648))).toBe(false);
   });
 });
@@ -230,11 +231,11 @@ describe('resident constants in the pool (Note [resident constants in the pool])
     const resident = pool.resident.bind(pool);
     pool.resident = (src, form, floats, fill) => resident(src, form, floats, (p) => (spy.made++, fill(p)));
     try {
-      const s: ParallelConvShape = { N: 1, C: 16, H: 10, W: 10, M: 24, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 10, OW: 10 };
+      const s: Conv2dShape = { N: 1, C: 16, H: 10, W: 10, M: 24, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 10, OW: 10 };
       const x = rand(1600, 1);
       const wt = rand(24 * 16 * 9, 2);
       const bias = rand(24, 3);
-      const g: ParallelGemmArgs = { a: rand(40 * 300, 4), transA: false, b: rand(300 * 72, 5), transB: true, m: 40, n: 72, k: 300, alpha: 0.5, beta: 1, c: { data: rand(72, 6), dims: [72] } };
+      const g: GemmArgs = { a: rand(40 * 300, 4), transA: false, b: rand(300 * 72, 5), transB: true, m: 40, n: 72, k: 300, alpha: 0.5, beta: 1, c: { data: rand(72, 6), dims: [72] } };
       for (const clamp of [undefined, { lo: 0, hi: Infinity }, { flags: 256, lo: 0, hi: 0 }, { flags: 64, lo: 0.1, hi: 0 }]) {
         const want = new Float32Array(2400);
         wasmConv2d(w, s, x, wt, bias, want, clamp);

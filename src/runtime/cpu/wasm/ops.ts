@@ -5,6 +5,7 @@
  * the export reads them: a weight as it is, a Gemm's B transposed and packed into panels.
  */
 import { GEMM, type WasmKernels } from './instance.js';
+import { clampFlags, fillC, gemmCMode, isDepthwise, stacked, type Clamp, type Constant, type Conv2dShape, type GemmArgs } from './operands.js';
 import { parallelConv2d, parallelGemm, parallelMatMul } from '../parallel/index.js';
 
 /**
@@ -163,16 +164,7 @@ export function residentPacked(w: WasmKernels, h: ResidentHeap, b: Float32Array,
   });
 }
 
-/**
- * Optional fused activation, one of the exports' epilogue flags with its two parameters (assembly/
- * epilogue.ts): CLAMP to [lo, hi] (Relu: [0, Infinity]; the default without flags), LEAKY_RELU (alpha lo),
- * HARD_SIGMOID (alpha lo, beta hi), HARD_SWISH.
- */
-export interface Clamp {
-  flags?: number;
-  lo: number;
-  hi: number;
-}
+export type { Clamp, Constant, Conv2dShape, GemmArgs } from './operands.js';
 
 // The core (kernel.ts) knows nothing of the WebAssembly kernels: the CPU backend adds their form here.
 declare module '../../kernel.js' {
@@ -180,10 +172,6 @@ declare module '../../kernel.js' {
     /** The activation as the WebAssembly kernels' epilogue, when they have it (bit-identical to `apply`). */
     readonly wasm?: Clamp;
   }
-}
-
-function clampFlags(clamp: Clamp | undefined): [flags: number, lo: number, hi: number] {
-  return clamp ? [clamp.flags ?? GEMM.CLAMP, clamp.lo, clamp.hi] : [0, -Infinity, Infinity];
 }
 
 /** Rows per gemm call over a resident packed B, so a block of A stays in cache across B's panels. */
@@ -210,14 +198,6 @@ function operand(w: WasmKernels, h: ResidentHeap, src: Float32Array, keep: boole
   const hit = h.entries.get(src)?.get('raw');
   if (hit !== undefined) return hit;
   return resident(w, h, src, 'raw', src.length, (p) => w.heap().set(src, p >> 2)) ?? -1;
-}
-
-/** Which operands of a call are constant across calls (KernelContext.isConstant): kept resident. */
-export interface Constant {
-  a?: boolean;
-  b?: boolean;
-  /** Gemm's C, Conv's bias, MatMul's fused bias. */
-  c?: boolean;
 }
 
 /**
@@ -263,29 +243,6 @@ function sharedB(bo: Int32Array): boolean {
   return true;
 }
 
-/** Whether every batch shares one B and the A matrices follow each other. */
-function stacked(ao: Int32Array, bo: Int32Array, aSize: number): boolean {
-  for (let t = 0; t < ao.length; t++) if (bo[t] !== bo[0] || ao[t] !== ao[0]! + t * aSize) return false;
-  return true;
-}
-
-/** Gemm operands: A [m x k] (stored [k x m] when transA), B [k x n] (stored [n x k] when transB). */
-export interface GemmArgs {
-  a: Float32Array;
-  transA: boolean;
-  b: Float32Array;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  beta: number;
-  /** C and its dims, already checked to broadcast to [m, n] (rank <= 2). */
-  c?: { data: Float32Array; dims: readonly number[] };
-  clamp?: Clamp;
-  constant?: Constant;
-}
-
 /** out [m x n] = alpha * A·B + beta * C, C broadcast, clamped when `clamp`. */
 export function wasmGemm(w: WasmKernels, g: GemmArgs, out: Float32Array): void {
   if (parallelGemm(g, out)) return;
@@ -303,19 +260,9 @@ export function wasmGemm(w: WasmKernels, g: GemmArgs, out: Float32Array): void {
         }) ?? -1)
       : operand(w, h, b, true);
   }
-  let flags = 0;
-  let rowBias = 0;
-  let colBias = 0;
-  const c = g.c;
-  const [cr, cc] = c === undefined ? [0, 0] : c.dims.length === 0 ? [1, 1] : c.dims.length === 1 ? [1, c.dims[0]!] : [c.dims[0]!, c.dims[1]!];
-  const useC = c !== undefined && g.beta !== 0;
-  if (useC && g.beta === 1 && cr === 1 && cc === n && n > 1) {
-    colBias = operand(w, h, c.data, constant.c);
-    flags |= GEMM.COL_BIAS;
-  } else if (useC && g.beta === 1 && cc === 1 && cr === m && m > 1) {
-    rowBias = operand(w, h, c.data, constant.c);
-    flags |= GEMM.ROW_BIAS;
-  }
+  const cMode = gemmCMode(g);
+  let rowBias = cMode === GEMM.ROW_BIAS ? operand(w, h, g.c!.data, constant.c) : 0;
+  let colBias = cMode === GEMM.COL_BIAS ? operand(w, h, g.c!.data, constant.c) : 0;
   // Every resident operand is in place: scratch from here on.
   let ap = operand(w, h, g.a, constant.a);
   if (ap < 0) ap = w.put(g.a);
@@ -327,49 +274,16 @@ export function wasmGemm(w: WasmKernels, g: GemmArgs, out: Float32Array): void {
       bp = t;
     }
   }
-  if (colBias < 0) colBias = w.put(c!.data);
-  if (rowBias < 0) rowBias = w.put(c!.data);
+  if (colBias < 0) colBias = w.put(g.c!.data);
+  if (rowBias < 0) rowBias = w.put(g.c!.data);
   const cp = w.alloc(m * n);
-  if (useC && (flags & (GEMM.COL_BIAS | GEMM.ROW_BIAS)) === 0) {
-    const heap = w.heap();
-    const base = cp >> 2;
-    const cd = c.data;
-    for (let i = 0; i < m; i++) {
-      const src = cr === 1 ? 0 : i * cc;
-      const dst = base + i * n;
-      if (cc === 1) heap.fill(g.beta * cd[src]!, dst, dst + n);
-      else for (let j = 0; j < n; j++) heap[dst + j] = g.beta * cd[src + j]!;
-    }
-    flags |= GEMM.ACCUMULATE;
-  }
+  if (cMode === GEMM.ACCUMULATE) fillC(w.heap(), cp >> 2, g);
   const [cf, lo, hi] = clampFlags(g.clamp);
-  flags |= cf;
+  const flags = cMode | cf;
   const [aRow, aK] = g.transA ? [1, m] : [k, 1];
   if (pb >= 0) gemmPacked(w, ap, aRow, aK, pb, cp, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi);
   else w.check(w.x.gemm(ap, aRow, aK, bp, n, cp, n, m, n, k, g.alpha, flags, rowBias, colBias, lo, hi));
   w.read(cp, out);
-}
-
-/** A 2-D convolution's geometry (1-D convolutions pass H = KH = 1, unit stride and dilation, no pad). */
-export interface Conv2dShape {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-  /** Output channels. */
-  M: number;
-  group: number;
-  KH: number;
-  KW: number;
-  sh: number;
-  sw: number;
-  dh: number;
-  dw: number;
-  /** Begin pads (the end pads show only in OH and OW). */
-  pt: number;
-  pl: number;
-  OH: number;
-  OW: number;
 }
 
 /**
@@ -394,7 +308,7 @@ export function wasmConv2d(
   const yp = w.alloc(y.length);
   if (residual) w.x.setResidual((w.put(residual) - yp) | 0);
   const rc =
-    s.group === s.C && s.M % s.C === 0 && s.group > 1
+    isDepthwise(s)
       ? w.x.depthwise2d(xp, wp, bp, yp, s.N, s.C, s.H, s.W, s.M, s.KH, s.KW, s.sh, s.sw, s.dh, s.dw, s.pt, s.pl, s.OH, s.OW, flags, lo, hi)
       : w.x.conv2d(xp, wp, bp, yp, s.N, s.C, s.H, s.W, s.M, s.group, s.KH, s.KW, s.sh, s.sw, s.dh, s.dw, s.pt, s.pl, s.OH, s.OW, flags, lo, hi);
   w.check(rc);
