@@ -186,13 +186,14 @@ function averagePool2d(x: ArrayLike<number>, y: Out, planes: number, s: Spans, c
   }
 }
 
+/** A tap table's sizes (conv/taps.ts's tapTable): input and output elements per plane, taps per output. */
+function tapSizes(win: Window): [inSize: number, outSize: number, K: number] {
+  return [product(win.inDims), product(win.outDims), product(win.kernel)];
+}
+
 function maxPoolTaps(x: ArrayLike<number>, y: Out, idx: BigInt64Array | undefined, planes: number, win: Window, taps: Int32Array, toIndex: (i: number) => number): void {
-  const inSize = product(win.inDims);
-  const outSize = product(win.outDims);
-  const K = product(win.kernel);
-  for (let pl = 0; pl < planes; pl++) {
-    const xo = pl * inSize;
-    const yo = pl * outSize;
+  const [inSize, outSize, K] = tapSizes(win);
+  for (let pl = 0, xo = 0, yo = 0; pl < planes; pl++, xo += inSize, yo += outSize) {
     for (let p = 0; p < outSize; p++) {
       let best = -Infinity;
       let at = -1;
@@ -210,12 +211,8 @@ function maxPoolTaps(x: ArrayLike<number>, y: Out, idx: BigInt64Array | undefine
 }
 
 function sumPoolTaps(kind: Kind, x: ArrayLike<number>, y: Out, planes: number, win: Window, taps: Int32Array, p: number, counts: Float64Array | undefined): void {
-  const inSize = product(win.inDims);
-  const outSize = product(win.outDims);
-  const K = product(win.kernel);
-  for (let pl = 0; pl < planes; pl++) {
-    const xo = pl * inSize;
-    const yo = pl * outSize;
+  const [inSize, outSize, K] = tapSizes(win);
+  for (let pl = 0, xo = 0, yo = 0; pl < planes; pl++, xo += inSize, yo += outSize) {
     for (let q = 0; q < outSize; q++) {
       let s = 0;
       let n = 0;
