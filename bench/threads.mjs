@@ -32,6 +32,7 @@ const RUNS = opt('runs', 10);
 const WARMUP = opt('warmup', 2);
 const SETTLE_MS = opt('settle', 50);
 
+/** test/support/seeded-float32.ts's randFloat32, copied: plain Node cannot import that TypeScript. */
 function rand(n, seed) {
   let s = seed >>> 0 || 1;
   const out = new Float32Array(n);

@@ -15,16 +15,7 @@ import type { Conv2dShape, GemmArgs } from '../wasm/operands.js';
 import { parallelRuns, workerChunkCount } from './pool.js';
 import { splitOutput, splitRange } from './partition.js';
 import { currentPool, intraOpThreads, MIN_WORK_PER_THREAD, setIntraOpThreads } from './threads.js';
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { randFloat32 } from '../../../../test/support/seeded-float32.js';
 
 /** Bit-identical, NaN payloads and signed zeros included. */
 function expectSameBits(got: Float32Array, want: Float32Array, what: string): void {
@@ -76,8 +67,8 @@ describe.each([2, 3])('%i threads', (threads) => {
   });
 
   it.each(SHAPES)('MatMul m=%i n=%i k=%i', (m, n, k) => {
-    const a = rand(m * k, m * 7 + k);
-    const b = rand(k * n, n * 13 + k);
+    const a = randFloat32(m * k, m * 7 + k);
+    const b = randFloat32(k * n, n * 13 + k);
     // Clamped on odd shapes (a fused Relu).
     const clamp = (m + n) % 2 === 1 ? { lo: 0, hi: Infinity } : undefined;
     const want = new Float32Array(m * n);
@@ -102,9 +93,9 @@ describe.each([2, 3])('%i threads', (threads) => {
   ])('batched MatMul batch=%i m=%i n=%i k=%i (stacked %s, bias %s)', (batch, m, n, k, stacked, biased) => {
     // Batches over distinct B matrices (or one shared B, stacked A: one product of batch*m rows), with a
     // fused column bias (MatMul + Add) and Relu.
-    const a = rand(batch * m * k, 3);
-    const b = rand(batch * k * n, 4);
-    const bias = biased ? rand(n, 5) : undefined;
+    const a = randFloat32(batch * m * k, 3);
+    const b = randFloat32(batch * k * n, 4);
+    const bias = biased ? randFloat32(n, 5) : undefined;
     const clamp = biased ? { lo: 0, hi: Infinity } : undefined;
     const ao = Int32Array.from({ length: batch }, (_, t) => t * m * k);
     const bo = Int32Array.from({ length: batch }, (_, t) => (stacked ? 0 : ((t * 7) % batch) * k * n));
@@ -129,9 +120,9 @@ describe.each([2, 3])('%i threads', (threads) => {
     const [m, n, k] = [45, 37, 300];
     const cDims = o.cDims;
     const g: GemmArgs = {
-      a: rand(m * k, 11), transA: o.transA ?? false, b: rand(k * n, 12), transB: o.transB ?? false, m, n, k,
+      a: randFloat32(m * k, 11), transA: o.transA ?? false, b: randFloat32(k * n, 12), transB: o.transB ?? false, m, n, k,
       alpha: o.alpha ?? 1, beta: o.beta ?? 1, ...(o.clamp ? { clamp: o.clamp } : {}),
-      ...(cDims ? { c: { data: rand(cDims.reduce((p, d) => p * d, 1), 13), dims: cDims } } : {}),
+      ...(cDims ? { c: { data: randFloat32(cDims.reduce((p, d) => p * d, 1), 13), dims: cDims } } : {}),
     };
     const want = new Float32Array(m * n);
     wasmGemm(w, g, want);
@@ -153,9 +144,9 @@ describe.each([2, 3])('%i threads', (threads) => {
   ];
   it.each(convCases)('Conv %s', (_, o, biased, clamped) => {
     const s = { ...base, ...o };
-    const x = rand(s.N * s.C * s.H * s.W, 21);
-    const wt = rand(s.M * (s.C / s.group) * s.KH * s.KW, 22);
-    const bias = biased ? rand(s.M, 23) : undefined;
+    const x = randFloat32(s.N * s.C * s.H * s.W, 21);
+    const wt = randFloat32(s.M * (s.C / s.group) * s.KH * s.KW, 22);
+    const bias = biased ? randFloat32(s.M, 23) : undefined;
     const clamp = clamped ? { lo: -0.25, hi: 0.5 } : undefined;
     const want = new Float32Array(s.N * s.M * s.OH * s.OW);
     wasmConv2d(w, s, x, wt, bias, want, clamp);
@@ -166,7 +157,7 @@ describe.each([2, 3])('%i threads', (threads) => {
 
   it('declines depthwise convolutions', () => {
     const s: Conv2dShape = { N: 1, C: 8, H: 9, W: 9, M: 8, group: 8, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 9, OW: 9 };
-    expect(parallelConv2d(s, rand(648, 1), rand(72, 2), undefined, new Float32Array(648))).toBe(false);
+    expect(parallelConv2d(s, randFloat32(648, 1), randFloat32(72, 2), undefined, new Float32Array(648))).toBe(false);
   });
 });
 
@@ -175,7 +166,7 @@ describe('work threshold', () => {
     expect(await setIntraOpThreads(2)).toBe(2);
     const run = (m: number, n: number, k: number): boolean => {
       const out = new Float32Array(m * n);
-      return parallelMatMul(rand(m * k, 1), Int32Array.of(0), rand(k * n, 2), Int32Array.of(0), out, m, n, k);
+      return parallelMatMul(randFloat32(m * k, 1), Int32Array.of(0), randFloat32(k * n, 2), Int32Array.of(0), out, m, n, k);
     };
     const before = parallelRuns();
     // A fixture-sized product (the CNN fixture's largest) stays on one thread.
@@ -192,14 +183,14 @@ describe('work threshold', () => {
     expect(await setIntraOpThreads(1)).toBe(1);
     expect(currentPool()).toBeUndefined();
     const out = new Float32Array(256 * 256);
-    expect(parallelMatMul(rand(256 * 256, 1), Int32Array.of(0), rand(256 * 256, 2), Int32Array.of(0), out, 256, 256, 256)).toBe(false);
+    expect(parallelMatMul(randFloat32(256 * 256, 1), Int32Array.of(0), randFloat32(256 * 256, 2), Int32Array.of(0), out, 256, 256, 256)).toBe(false);
   });
 });
 
 describe('worker failure', () => {
   const big = (): boolean => {
     const [m, n, k] = [64, 256, 128];
-    return parallelMatMul(rand(m * k, 1), Int32Array.of(0), rand(k * n, 2), Int32Array.of(0), new Float32Array(m * n), m, n, k);
+    return parallelMatMul(randFloat32(m * k, 1), Int32Array.of(0), randFloat32(k * n, 2), Int32Array.of(0), new Float32Array(m * n), m, n, k);
   };
 
   it('a dead worker is a KernelError, then one thread serves', async () => {
@@ -232,10 +223,10 @@ describe('resident constants in the pool (Note [resident constants in the pool])
     pool.resident = (src, form, floats, fill) => resident(src, form, floats, (p) => (spy.made++, fill(p)));
     try {
       const s: Conv2dShape = { N: 1, C: 16, H: 10, W: 10, M: 24, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 10, OW: 10 };
-      const x = rand(1600, 1);
-      const wt = rand(24 * 16 * 9, 2);
-      const bias = rand(24, 3);
-      const g: GemmArgs = { a: rand(40 * 300, 4), transA: false, b: rand(300 * 72, 5), transB: true, m: 40, n: 72, k: 300, alpha: 0.5, beta: 1, c: { data: rand(72, 6), dims: [72] } };
+      const x = randFloat32(1600, 1);
+      const wt = randFloat32(24 * 16 * 9, 2);
+      const bias = randFloat32(24, 3);
+      const g: GemmArgs = { a: randFloat32(40 * 300, 4), transA: false, b: randFloat32(300 * 72, 5), transB: true, m: 40, n: 72, k: 300, alpha: 0.5, beta: 1, c: { data: randFloat32(72, 6), dims: [72] } };
       for (const clamp of [undefined, { lo: 0, hi: Infinity }, { flags: 256, lo: 0, hi: 0 }, { flags: 64, lo: 0.1, hi: 0 }]) {
         const want = new Float32Array(2400);
         wasmConv2d(w, s, x, wt, bias, want, clamp);

@@ -8,17 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sgemm as jsSgemm } from '../kernels/conv/sgemm.js';
 import { GEMM, initWasm, wasmKernels, type WasmKernels } from './instance.js';
 import { wasmConv2d, wasmGemm, wasmMatMul, type Conv2dShape } from './ops.js';
-
-/** Deterministic float32 values in [-1, 1). */
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { randFloat32 } from '../../../../test/support/seeded-float32.js';
 
 const U = 2 ** -24;
 
@@ -68,8 +58,8 @@ beforeAll(async () => {
 
 describe('sgemm', () => {
   it.each(SHAPES)('wasm matmul m=%i n=%i k=%i', (m, n, k) => {
-    const a = rand(m * k, m * 7 + k);
-    const b = rand(k * n, n * 13 + k);
+    const a = randFloat32(m * k, m * 7 + k);
+    const b = randFloat32(k * n, n * 13 + k);
     const out = new Float32Array(m * n);
     wasmMatMul(w, a, Int32Array.of(0), b, Int32Array.of(0), out, m, n, k);
     const r = refGemm((i, p) => a[i * k + p]!, (p, j) => b[p * n + j]!, m, n, k);
@@ -77,8 +67,8 @@ describe('sgemm', () => {
   });
 
   it.each(SHAPES)('javascript sgemm m=%i n=%i k=%i', (m, n, k) => {
-    const a = rand(m * k + 3, m * 5 + k);
-    const b = rand(k * n + 2, n * 11 + k);
+    const a = randFloat32(m * k + 3, m * 5 + k);
+    const b = randFloat32(k * n + 2, n * 11 + k);
     const out = new Float32Array(m * n + 5);
     jsSgemm(a, 3, b, 2, out, 5, m, n, k);
     const r = refGemm((i, p) => a[3 + i * k + p]!, (p, j) => b[2 + p * n + j]!, m, n, k);
@@ -87,11 +77,11 @@ describe('sgemm', () => {
 
   it.each([false, true])('every epilogue flag, transposed A, packed B = %s', (packed) => {
     for (const [m, n, k] of SHAPES) {
-      const a = rand(k * m, m + 3 * k); // stored transposed: [k x m]
-      const b = rand(k * n, n + 5 * k);
-      const prior = rand(m * n, 99);
-      const rowBias = rand(m, 7);
-      const colBias = rand(n, 8);
+      const a = randFloat32(k * m, m + 3 * k); // stored transposed: [k x m]
+      const b = randFloat32(k * n, n + 5 * k);
+      const prior = randFloat32(m * n, 99);
+      const rowBias = randFloat32(m, 7);
+      const colBias = randFloat32(n, 8);
       const alpha = 0.75;
       const [lo, hi] = [-0.5, 0.25];
       w.begin();
@@ -121,7 +111,7 @@ describe('sgemm', () => {
   });
 
   it.each([[1, 1], [4, 4], [3, 9], [8, 5], [13, 17], [32, 32]])('transpose %i x %i', (rows, cols) => {
-    const src = rand(rows * cols, rows * 100 + cols);
+    const src = randFloat32(rows * cols, rows * 100 + cols);
     w.begin();
     const sp = w.put(src);
     const dp = w.alloc(rows * cols);
@@ -133,8 +123,8 @@ describe('sgemm', () => {
 
   it('batched products with broadcast and strided batch offsets', () => {
     const [m, n, k] = [5, 11, 6];
-    const a = rand(3 * m * k, 1);
-    const b = rand(2 * k * n, 2);
+    const a = randFloat32(3 * m * k, 1);
+    const b = randFloat32(2 * k * n, 2);
     const ao = Int32Array.of(2 * m * k, 0, m * k, 2 * m * k);
     const bo = Int32Array.of(0, k * n, 0, k * n);
     const out = new Float32Array(4 * m * n);
@@ -150,9 +140,9 @@ describe('sgemm', () => {
   ] as [boolean, boolean, number[]][])('wasm Gemm transA=%s transB=%s C dims %j', (ta, tb, cDims) => {
     const [m, n, k] = [4, 9, 7];
     for (const beta of [1, -0.5]) {
-      const a = rand(m * k, 3);
-      const b = rand(k * n, 4);
-      const c = rand(cDims.reduce((x, y) => x * y, 1), 5);
+      const a = randFloat32(m * k, 3);
+      const b = randFloat32(k * n, 4);
+      const c = randFloat32(cDims.reduce((x, y) => x * y, 1), 5);
       const out = new Float32Array(m * n);
       wasmGemm(w, { a, transA: ta, b, transB: tb, m, n, k, alpha: 1.5, beta, c: { data: c, dims: cDims } }, out);
       const r = refGemm((i, p) => (ta ? a[p * m + i]! : a[i * k + p]!), (p, j) => (tb ? b[j * k + p]! : b[p * n + j]!), m, n, k);
@@ -226,9 +216,9 @@ const CONVS: [string, Conv2dShape][] = [
 describe('conv2d and depthwise2d', () => {
   it.each(CONVS)('%s', (_name, s) => {
     for (const withBias of [false, true]) {
-      const x = rand(s.N * s.C * s.H * s.W, s.C * 31 + s.H);
-      const wt = rand(s.M * (s.C / s.group) * s.KH * s.KW, s.M * 17 + s.KW);
-      const bias = withBias ? rand(s.M, 3) : undefined;
+      const x = randFloat32(s.N * s.C * s.H * s.W, s.C * 31 + s.H);
+      const wt = randFloat32(s.M * (s.C / s.group) * s.KH * s.KW, s.M * 17 + s.KW);
+      const bias = withBias ? randFloat32(s.M, 3) : undefined;
       const y = new Float32Array(s.N * s.M * s.OH * s.OW);
       wasmConv2d(w, s, x, wt, bias, y);
       const r = refConv(s, x, wt, bias);
@@ -238,8 +228,8 @@ describe('conv2d and depthwise2d', () => {
 
   it('fused clamp', () => {
     const s = CONVS[3]![1];
-    const x = rand(s.N * s.C * s.H * s.W, 1);
-    const wt = rand(s.M * s.C * s.KH * s.KW, 2);
+    const x = randFloat32(s.N * s.C * s.H * s.W, 1);
+    const wt = randFloat32(s.M * s.C * s.KH * s.KW, 2);
     const y = new Float32Array(s.N * s.M * s.OH * s.OW);
     wasmConv2d(w, s, x, wt, undefined, y, { lo: 0, hi: 0.5 });
     const r = refConv(s, x, wt, undefined);

@@ -7,11 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initWasm, wasmKernels, type WasmKernels } from './instance.js';
 import { beginCall, wasmConv2d, wasmGemm, wasmMatMul, type Conv2dShape, type GemmArgs } from './ops.js';
-
-function rand(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => ((s = (s * 1664525 + 1013904223) >>> 0), s / 2 ** 31 - 1));
-}
+import { randFloat32 } from '../../../../test/support/seeded-float32.js';
 
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 5, 7], [7, 1, 13], [4, 1, 300], [13, 31, 29], [17, 33, 65], [33, 3, 1000], [6, 300, 40], [64, 130, 96], [20, 45, 517], [200, 70, 30],
@@ -32,7 +28,7 @@ const regionSize = (): number => {
 describe('resident constants', () => {
   it.each(SHAPES)('Gemm m=%i n=%i k=%i: resident A, B (plain and transposed) and C give the copying call bit for bit', (m, n, k) => {
     for (const [transA, transB] of [[false, false], [false, true], [true, true]] as const) {
-      const g: GemmArgs = { a: rand(m * k, m + k), transA, b: rand(k * n, n + 2 * k), transB, m, n, k, alpha: 0.75, beta: 1, c: { data: rand(n, 5), dims: [n] } };
+      const g: GemmArgs = { a: randFloat32(m * k, m + k), transA, b: randFloat32(k * n, n + 2 * k), transB, m, n, k, alpha: 0.75, beta: 1, c: { data: randFloat32(n, 5), dims: [n] } };
       const want = new Float32Array(m * n);
       wasmGemm(w, g, want);
       for (let call = 0; call < 3; call++) {
@@ -50,10 +46,10 @@ describe('resident constants', () => {
   });
 
   it.each(SHAPES)('MatMul m=%i n=%i k=%i: a shared resident B, batched, and per-batch Bs, with and without a bias', (m, n, k) => {
-    const a = rand(3 * m * k, m);
-    const b = rand(3 * k * n, n);
+    const a = randFloat32(3 * m * k, m);
+    const b = randFloat32(3 * k * n, n);
     const ao = Int32Array.of(0, m * k, 2 * m * k);
-    const bias = rand(n, k);
+    const bias = randFloat32(n, k);
     for (const bo of [Int32Array.of(0, 0, 0), Int32Array.of(0, k * n, 2 * k * n)]) {
       for (const withBias of [undefined, bias]) {
         const want = new Float32Array(3 * m * n);
@@ -74,9 +70,9 @@ describe('resident constants', () => {
       { N: 1, C: 6, H: 10, W: 10, M: 12, group: 6, KH: 3, KW: 3, sh: 2, sw: 2, dh: 1, dw: 1, pt: 1, pl: 1, OH: 5, OW: 5 },
     ];
     for (const s of shapes) {
-      const x = rand(s.N * s.C * s.H * s.W, 1);
-      const wt = rand((s.M * s.C * s.KH * s.KW) / s.group, 2);
-      const bias = rand(s.M, 3);
+      const x = randFloat32(s.N * s.C * s.H * s.W, 1);
+      const wt = randFloat32((s.M * s.C * s.KH * s.KW) / s.group, 2);
+      const bias = randFloat32(s.M, 3);
       const want = new Float32Array(s.N * s.M * s.OH * s.OW);
       wasmConv2d(w, s, x, wt, bias, want, { lo: 0, hi: Infinity });
       for (let call = 0; call < 2; call++) {
@@ -89,8 +85,8 @@ describe('resident constants', () => {
 
   it('makes each operand and form once, keeps it across resets by others (the floor), drops it when someone moves the floor', () => {
     const s: Conv2dShape = { N: 1, C: 4, H: 6, W: 6, M: 4, group: 1, KH: 3, KW: 3, sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, OH: 6, OW: 6 };
-    const x = rand(144, 1);
-    const wt = rand(144, 2);
+    const x = randFloat32(144, 1);
+    const wt = randFloat32(144, 2);
     const want = new Float32Array(144);
     wasmConv2d(w, s, x, wt, undefined, want);
     const got = new Float32Array(144);
