@@ -26,8 +26,8 @@ function padPlanes(x: usize, C: i32, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, 
     for (let h = 0; h < h1; h++) copyF32(dst + (<usize>(((c * Hp + h + pt) * Wp + pl) << 2)), x + (<usize>(((c * H + h) * W) << 2)), w1);
 }
 
-// conv2d's geometry, set by `geometry`: the planes its products read are [Hp, Wp] (the input's own when
-// nothing is padded), and a 1x1 unit-stride unpadded kernel multiplies the input directly.
+// A convolution's geometry, set by `geometry`: the planes it reads are [Hp, Wp] (the input's own when
+// nothing is padded), and (conv2d) a 1x1 unit-stride unpadded kernel multiplies the input directly.
 let gHp: i32 = 0;
 let gWp: i32 = 0;
 let gPad: bool = false;
@@ -48,14 +48,22 @@ function geometry(H: i32, W: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, d
 }
 
 /**
- * Output channels i0 .. i1 (of Mg = M / G per group) and positions j0 .. j1 of one image's group: `src`
- * holds its Cg input planes, padded when the geometry pads. Returns -1 when scratch memory runs out.
+ * Output channels i0 .. i1 (of M / G per group) and positions j0 .. j1 of image n's group g, with conv2d's
+ * arguments: `src` holds the group's C / G input planes, padded when the geometry pads. Returns -1 when
+ * scratch memory runs out.
  */
 @inline
 function convPart(
-  src: usize, wg: usize, bg: usize, yo: usize, Mg: i32, K: i32, P: i32, KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32,
-  OW: i32, gflags: i32, lo: f32, hi: f32, i0: i32, i1: i32, j0: i32, j1: i32,
+  src: usize, w: usize, bias: usize, y: usize, n: i32, g: i32, C: i32, M: i32, G: i32, KH: i32, KW: i32, sh: i32, sw: i32,
+  dh: i32, dw: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32, i0: i32, i1: i32, j0: i32, j1: i32,
 ): i32 {
+  const Mg = M / G;
+  const K = (C / G) * KH * KW;
+  const P = OH * OW;
+  const gflags = (flags & EPILOGUE) | (bias != 0 ? ROW_BIAS : 0);
+  const wg = w + (<usize>(g * Mg * K) << 2);
+  const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
+  const bg = bias + (<usize>(g * Mg) << 2);
   const a = wg + (<usize>(i0 * K) << 2);
   const c = yo + (<usize>(i0 * P) << 2);
   const rb = bg + (<usize>i0 << 2);
@@ -73,14 +81,10 @@ export function conv2d(
   KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32,
 ): i32 {
   const Cg = C / G;
-  const Mg = M / G;
-  const K = Cg * KH * KW;
-  const P = OH * OW;
   geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
   const pad = gPad;
   const xp: usize = pad ? alloc((<usize>(Cg * gHp * gWp)) << 2) : 0;
   if (pad && xp == 0) return -1;
-  const gflags = (flags & EPILOGUE) | (bias != 0 ? ROW_BIAS : 0);
   for (let n = 0; n < N; n++)
     for (let g = 0; g < G; g++) {
       let src = x + (<usize>((n * C + g * Cg) * H * W) << 2);
@@ -88,10 +92,7 @@ export function conv2d(
         padPlanes(src, Cg, H, W, pt, pl, gHp, gWp, xp);
         src = xp;
       }
-      const wg = w + (<usize>(g * Mg * K) << 2);
-      const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
-      const bg = bias + (<usize>(g * Mg) << 2);
-      const rc = convPart(src, wg, bg, yo, Mg, K, P, KH, KW, sh, sw, dh, dw, OW, gflags, lo, hi, 0, Mg, 0, P);
+      const rc = convPart(src, w, bias, y, n, g, C, M, G, KH, KW, sh, sw, dh, dw, OH, OW, flags, lo, hi, 0, M / G, 0, OH * OW);
       if (rc < 0) return rc;
     }
   return 0;
@@ -124,19 +125,12 @@ export function conv2dRange(
   i0: i32, i1: i32, j0: i32, j1: i32,
 ): i32 {
   const Cg = C / G;
-  const Mg = M / G;
-  const K = Cg * KH * KW;
-  const P = OH * OW;
   geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
   const plane = gPad ? gHp * gWp : H * W;
-  const gflags = (flags & EPILOGUE) | (bias != 0 ? ROW_BIAS : 0);
   for (let n = 0; n < N; n++)
     for (let g = 0; g < G; g++) {
       const src = planes + (<usize>((n * C + g * Cg) * plane) << 2);
-      const wg = w + (<usize>(g * Mg * K) << 2);
-      const yo = y + (<usize>((n * M + g * Mg) * P) << 2);
-      const bg = bias + (<usize>(g * Mg) << 2);
-      const rc = convPart(src, wg, bg, yo, Mg, K, P, KH, KW, sh, sw, dh, dw, OW, gflags, lo, hi, i0, i1, j0, j1);
+      const rc = convPart(src, w, bias, y, n, g, C, M, G, KH, KW, sh, sw, dh, dw, OH, OW, flags, lo, hi, i0, i1, j0, j1);
       if (rc < 0) return rc;
     }
   return 0;
@@ -200,13 +194,10 @@ export function depthwise2d(
   KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32,
 ): i32 {
   const mult = M / C;
-  let Hp = extent(OH, KH, sh, dh);
-  let Wp = extent(OW, KW, sw, dw);
-  const pad = pt > 0 || pl > 0 || Hp > H || Wp > W;
-  if (!pad) {
-    Hp = H;
-    Wp = W;
-  }
+  geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
+  const Hp = gHp;
+  const Wp = gWp;
+  const pad = gPad;
   const xp: usize = pad ? alloc((<usize>(Hp * Wp)) << 2) : 0;
   if (pad && xp == 0) return -1;
   const lov = f32x4.splat(lo);
