@@ -13,12 +13,11 @@ import { isRefAttribute, AttributeType, type Attribute } from '../ir/attribute.j
 import type { Graph } from '../ir/graph.js';
 import { opsetVersion, type Func, type Model } from '../ir/model.js';
 import { Node } from '../ir/node.js';
-import { functionBodyFor } from '../ir/ops/function-bodies.js';
-import { getSchema } from '../ir/ops/registry.js';
-import type { AttributeSchema, OpSchema } from '../ir/ops/schema.js';
+import type { AttributeSchema } from '../ir/ops/schema.js';
 import type { Value } from '../ir/value.js';
 import { decodeMessage } from '../formats/onnx/codec.js';
 import { importModel } from '../importers/onnx/index.js';
+import { runtimeFunctionBody, runtimeSchema, type RuntimeSchema } from './op-table.js';
 import type { KernelRegistry } from './registry.js';
 
 /** Bodies nest (a body calls a function op); deeper than this is taken to be a cycle and left alone. */
@@ -45,7 +44,7 @@ function expandNodes(graph: Graph, nodes: readonly Node[], state: ExpandState, d
     const opset = opsetVersion(state.model.opsetImports, node.domain) ?? 1;
     if (state.kernels.lookup(node.domain, node.opType, opset) !== undefined || depth >= MAX_DEPTH) continue;
     const local = state.model.findFunction(node.domain, node.opType, node.overload);
-    const schema = local ? undefined : getSchema(node.domain, node.opType, opset);
+    const schema = local ? undefined : runtimeSchema(node.domain, node.opType, opset);
     const func = local ?? (schema?.hasFunction ? schemaFunction(schema, opset) : undefined);
     if (func === undefined) continue;
     const inserted = inline(graph, node, func, schema, state);
@@ -56,8 +55,8 @@ function expandNodes(graph: Graph, nodes: readonly Node[], state: ExpandState, d
 const schemaFunctions = new Map<string, Func | undefined>();
 
 /** The schema's static body for `opset`, decoded once. */
-function schemaFunction(schema: OpSchema, opset: number): Func | undefined {
-  const entry = functionBodyFor(schema, opset);
+function schemaFunction(schema: RuntimeSchema, opset: number): Func | undefined {
+  const entry = runtimeFunctionBody(schema, opset);
   if (entry === undefined) return undefined;
   const key = `${schema.domain}::${schema.name}::${schema.sinceVersion}::${entry.opset}`;
   if (!schemaFunctions.has(key)) {
@@ -69,7 +68,7 @@ function schemaFunction(schema: OpSchema, opset: number): Func | undefined {
 }
 
 /** Replaces `node` by a copy of `func`'s body; returns the inserted nodes, or undefined (graph untouched). */
-function inline(graph: Graph, node: Node, func: Func, schema: OpSchema | undefined, state: ExpandState): Node[] | undefined {
+function inline(graph: Graph, node: Node, func: Func, schema: RuntimeSchema | undefined, state: ExpandState): Node[] | undefined {
   const body = func.graph;
   const imports = state.model.opsetImports;
   // Checks first: nothing is changed unless the whole body can be expanded.
@@ -80,8 +79,8 @@ function inline(graph: Graph, node: Node, func: Func, schema: OpSchema | undefin
     const bodyVersion = opsetVersion(func.opsetImports, bn.domain);
     const modelVersion = opsetVersion(imports, bn.domain);
     if (bodyVersion !== undefined && modelVersion !== undefined) {
-      const want = getSchema(bn.domain, bn.opType, bodyVersion);
-      if (want !== undefined && !sameInterface(want, getSchema(bn.domain, bn.opType, modelVersion))) return undefined;
+      const want = runtimeSchema(bn.domain, bn.opType, bodyVersion);
+      if (want !== undefined && !sameInterface(want, runtimeSchema(bn.domain, bn.opType, modelVersion))) return undefined;
     }
   }
   const values = new Map<Value, Value | null>();
@@ -139,10 +138,10 @@ function inline(graph: Graph, node: Node, func: Func, schema: OpSchema | undefin
  * `b` adds optional (its default keeps the old behaviour: CastLike-19's `saturate`). Allowed types may
  * differ. ReduceMean-13 vs -18 fails (`axes` became an input).
  */
-function sameInterface(a: OpSchema, b: OpSchema | undefined): boolean {
+function sameInterface(a: RuntimeSchema, b: RuntimeSchema | undefined): boolean {
   if (a === b) return true;
   if (b === undefined) return false;
-  const params = (s: OpSchema) => JSON.stringify([s.inputs, s.outputs].map((ps) => ps.map((p) => [p.name, p.option])));
+  const params = (s: RuntimeSchema) => JSON.stringify([s.inputs, s.outputs].map((ps) => ps.map((p) => [p.name, p.option])));
   const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x));
   if (params(a) !== params(b)) return false;
   const old = new Map(a.attributes.map((x) => [x.name, json(x)]));
@@ -150,7 +149,7 @@ function sameInterface(a: OpSchema, b: OpSchema | undefined): boolean {
 }
 
 /** An attribute reference's value: the node's, else the function's default, else the schema's; undefined: omit it. */
-function resolveRef(name: string, ref: string, node: Node, func: Func, schema: OpSchema | undefined): Attribute | undefined | 'unresolvable' {
+function resolveRef(name: string, ref: string, node: Node, func: Func, schema: RuntimeSchema | undefined): Attribute | undefined | 'unresolvable' {
   const given = node.attributes.get(ref) ?? func.attributeDefaults.find((d) => d.name === ref);
   if (given !== undefined) return { ...given, name } as Attribute;
   const s = schema?.attributes.find((a) => a.name === ref);

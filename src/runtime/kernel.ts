@@ -6,7 +6,7 @@ import { attrNumber, attrText, AttributeType, type Attribute, type Int64 } from 
 import { KernelError } from '../ir/errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { Tensor as IrTensor } from '../ir/tensor.js';
-import type { OpSchema } from '../ir/ops/schema.js';
+import type { AttributeSchema } from '../ir/ops/schema.js';
 import type { Tensor, TensorType } from './tensor.js';
 import type { RuntimeValue } from './values.js';
 
@@ -141,11 +141,11 @@ export interface KernelEntry {
   versions?: readonly [from: number, to: number][];
 }
 
-/** A node's attributes, falling back on the schema's defaults. */
+/** A node's attributes, falling back on the schema's defaults (an OpSchema, or the runtime's op-table entry). */
 export class NodeAttributes {
   constructor(
     private readonly own: ReadonlyMap<string, Attribute>,
-    private readonly schema: OpSchema | undefined,
+    private readonly schema: { readonly attributes: readonly AttributeSchema[] } | undefined,
     private readonly where: { node: string; op: string },
   ) {}
 

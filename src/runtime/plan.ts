@@ -10,10 +10,10 @@ import { KernelError, UnsupportedOpsError, UsageError, type UnsupportedOp } from
 import type { Graph } from '../ir/graph.js';
 import { opsetVersion, type OpsetImports } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
-import { getSchema } from '../ir/ops/registry.js';
 import { formatType, type ValueType } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { NodeAttributes, traitsOf, type Epilogue, type Kernel, type KernelContext } from './kernel.js';
+import { runtimeSchema } from './op-table.js';
 import type { KernelRegistry } from './registry.js';
 import { fromIrTensor, type Tensor } from './tensor.js';
 
@@ -172,7 +172,7 @@ export function buildPlan(graph: Graph, imports: OpsetImports, kernels: KernelRe
       label,
       kernel,
       opset,
-      attrs: new NodeAttributes(node.attributes, getSchema(node.domain, node.opType, opset), where),
+      attrs: new NodeAttributes(node.attributes, runtimeSchema(node.domain, node.opType, opset), where),
       inputs: node.inputs.map((v) => (v ? slotOf(v) : -1)),
       outputs: node.outputs.map((v) => (v.name === '' ? -1 : slotOf(v))),
       captures: [...implicitInputs(node)].map(slotOf),
