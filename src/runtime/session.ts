@@ -19,7 +19,7 @@ import { cpuBackend } from './cpu/index.js';
 import { fuseActivations } from './cpu/fusion/activation.js';
 import { fuseElementwiseChains, mayRunInPlace } from './cpu/fusion/elementwise-chain.js';
 import { expandFunctions } from './function-expand.js';
-import { setIntraOpThreads } from './cpu/parallel/index.js';
+import { intraOpThreads, setIntraOpThreads, withThreadLimit } from './cpu/parallel/index.js';
 
 export type { GraphOptimizationLevel };
 
@@ -39,9 +39,10 @@ export interface SessionOptions {
   graphOptimization?: GraphOptimizationLevel;
   /**
    * Threads (this one plus workers) that large float32 MatMul/Gemm/Conv may split their output across,
-   * like onnxruntime's intraOpNumThreads; results are bit-identical to one thread. The worker pool is one
-   * per JavaScript thread, so the latest setting applies to every session on it. Default: leave it as is
-   * (1 unless set). On a browser's main thread it stays 1 (Atomics.wait is not allowed there).
+   * like onnxruntime's intraOpNumThreads; results are bit-identical to one thread. Each session keeps its
+   * own count; the worker pool is shared by the sessions of a JavaScript thread and grows to the largest
+   * count asked for. Unset: the pool's setting (`setIntraOpThreads`, 1 by default). On a browser's main
+   * thread it stays 1 (Atomics.wait is not allowed there).
    */
   intraOpNumThreads?: number;
 }
@@ -69,6 +70,8 @@ export class Session {
     readonly model: Model,
     private readonly plan: ExecutionPlan,
     graphs: GraphRunner,
+    /** This session's intra-op thread limit; undefined: the pool's setting. */
+    private readonly threads?: number,
   ) {
     this.inputNames = plan.inputs.map((i) => i.name);
     this.outputNames = plan.outputs.map((o) => o.name);
@@ -92,7 +95,11 @@ export class Session {
       throw new UsageError(`graphOptimization must be one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
     }
     await backend.init?.();
-    if (options.intraOpNumThreads !== undefined) await setIntraOpThreads(options.intraOpNumThreads);
+    const threads = options.intraOpNumThreads;
+    if (threads !== undefined) {
+      if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`intra-op threads must be an integer >= 1, got ${threads}`);
+      if (threads > intraOpThreads()) await setIntraOpThreads(threads);
+    }
     expandFunctions(model, backend.kernels);
     const planned = level === 'none' ? model : optimizeModel(model);
     const planOptions: PlanOptions = level === 'none' ? {} : level === 'basic' || backend !== cpuBackend ? { cache: true } : { cache: true, fuse: [fuseActivations, fuseElementwiseChains], inPlace: mayRunInPlace };
@@ -102,7 +109,7 @@ export class Session {
     const plan = collectUnsupported(missing, () => buildPlan(planned.graph, planned.opsetImports, backend.kernels, planOptions));
     graphs.prepareSubgraphs(planned.graph, missing);
     if (missing.length > 0) throw mergeUnsupported(missing);
-    return new Session(model, plan!, graphs);
+    return new Session(model, plan!, graphs, threads);
   }
 
   /** Memory statistics of the last run (buffers allocated vs reused). */
@@ -130,7 +137,8 @@ export class Session {
       arena.beginRun();
       this.last = arena;
       frame.arena = arena;
-      frame.execute();
+      if (this.threads === undefined) frame.execute();
+      else withThreadLimit(this.threads, () => frame.execute());
       const out: Record<string, RuntimeValue> = {};
       for (const o of plan.outputs) {
         const t = frame.values[o.slot];

@@ -3,7 +3,7 @@
  * share one WebAssembly memory: see threads.ts for the setting, gemm.ts and conv.ts for the products.
  * Browser-safe: Node's worker_threads is reached through process.getBuiltinModule, never imported.
  */
-export { intraOpThreads, intraOpUnsupportedReason, MIN_WORK_PER_THREAD, onOneThread, setIntraOpThreads, type IntraOpOptions } from './threads.js';
+export { intraOpThreads, intraOpUnsupportedReason, MIN_WORK_PER_THREAD, onOneThread, setIntraOpThreads, withThreadLimit, type IntraOpOptions } from './threads.js';
 export { parallelRuns } from './pool.js';
 export { parallelGemm, parallelMatMul } from './gemm.js';
 export { parallelConv2d } from './conv.js';

@@ -80,7 +80,7 @@ describe('a Session on 2 intra-op threads', () => {
 });
 
 describe('SessionOptions.intraOpNumThreads', () => {
-  it('sets the threads: 2 splits a large MatMul, 1 stops splitting', async () => {
+  it('is per session: 2 splits a large MatMul, 1 does not, each keeping its own', async () => {
     const model = oneNodeModel('MatMul', [{ dtype: DataType.FLOAT, shape: [256, 256] }, { dtype: DataType.FLOAT, shape: [256, 256] }], DataType.FLOAT);
     const feeds = { x0: rand([256, 256], 31), x1: rand([256, 256], 32) };
     const two = await Session.create(model, { intraOpNumThreads: 2 });
@@ -90,6 +90,9 @@ describe('SessionOptions.intraOpNumThreads', () => {
     const one = await Session.create(model, { intraOpNumThreads: 1 });
     const y1 = (await one.run(feeds)).y!;
     expect(parallelRuns()).toBe(before + 1);
+    // Each session keeps its own count: the 2-thread session still splits after the 1-thread one was made.
+    await two.run(feeds);
+    expect(parallelRuns()).toBe(before + 2);
     expect(Buffer.from((y2.data as Float32Array).buffer).equals(Buffer.from((y1.data as Float32Array).buffer))).toBe(true);
   });
 

@@ -77,25 +77,31 @@ const CHUNKS_PER_THREAD = 4;
  * Each chunk keeps at least a quarter of MIN_WORK_PER_THREAD's work (its packing and call overheads).
  */
 export function poolFor(work: number): { pool: ThreadPool; chunks: number } | undefined {
-  if (!pool || pool.broken || serial > 0) return undefined;
-  const threads = Math.min(pool.threads, Math.floor(work / minWork));
+  if (!pool || pool.broken) return undefined;
+  const threads = Math.min(pool.threads, limit, Math.floor(work / minWork));
   if (threads < 2) return undefined;
   return { pool, chunks: Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(work / (minWork / CHUNKS_PER_THREAD)))) };
 }
 
-let serial = 0;
+let limit = Infinity;
 
 /**
- * Runs `f` (synchronous) with every product on the calling thread, the pool left running: for measuring
- * one thread against several in one process (bench/threads.mjs) without restarting the workers.
+ * Runs `f` (synchronous) with at most `threads` threads per product, the pool left as it is: a session's
+ * own intraOpNumThreads, and one thread against several in one process (bench/threads.mjs).
  */
-export function onOneThread<T>(f: () => T): T {
-  serial++;
+export function withThreadLimit<T>(threads: number, f: () => T): T {
+  const outer = limit;
+  limit = Math.min(outer, threads);
   try {
     return f();
   } finally {
-    serial--;
+    limit = outer;
   }
+}
+
+/** Runs `f` (synchronous) with every product on the calling thread, the pool left running. */
+export function onOneThread<T>(f: () => T): T {
+  return withThreadLimit(1, f);
 }
 
 /** Test hook: the live pool. */
