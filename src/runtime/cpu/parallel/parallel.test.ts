@@ -1,9 +1,10 @@
 /**
  * The intra-op threads against the one-thread WebAssembly path (wasm/ops.ts), bit for bit, on shapes whose
  * split falls off the 4x8 tile, with fewer rows or columns than threads, k past the KC block (so the
- * blocked mode sums in blocks), the direct mode, batches, every Gemm epilogue and convolution geometries;
- * then the work threshold, and a dead or hung worker (a KernelError, not a hang). Chunks go to whichever
- * thread claims them first, so these runs also cover chunks computed by the caller and by workers alike.
+ * blocked mode sums in blocks), the direct mode, batches, every Gemm epilogue and convolution geometries
+ * (with and without a fused residual); then the work threshold, and a dead or hung worker (a KernelError,
+ * not a hang). Chunks go to whichever thread claims them first, so these runs also cover chunks computed by
+ * the caller and by workers alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelError } from '../../../ir/errors.js';
@@ -14,7 +15,7 @@ import { parallelGemm, parallelMatMul } from './gemm.js';
 import type { Conv2dShape, GemmArgs } from '../wasm/operands.js';
 import { parallelRuns, workerChunkCount } from './pool.js';
 import { splitOutput, splitRange } from './partition.js';
-import { currentPool, intraOpThreads, MIN_WORK_PER_THREAD, setIntraOpThreads } from './threads.js';
+import { currentPool, intraOpThreads, MIN_WORK_PER_THREAD, onOneThread, setIntraOpThreads } from './threads.js';
 import { randFloat32 } from '../../../../test/support/seeded-float32.js';
 
 /** Bit-identical, NaN payloads and signed zeros included. */
@@ -149,10 +150,46 @@ describe.each([2, 3])('%i threads', (threads) => {
     const bias = biased ? randFloat32(s.M, 23) : undefined;
     const clamp = clamped ? { lo: -0.25, hi: 0.5 } : undefined;
     const want = new Float32Array(s.N * s.M * s.OH * s.OW);
-    wasmConv2d(w, s, x, wt, bias, want, clamp);
+    onOneThread(() => wasmConv2d(w, s, x, wt, bias, want, clamp));
     const got = new Float32Array(want.length);
     expect(parallelConv2d(s, x, wt, bias, got, clamp)).toBe(true);
     expectSameBits(got, want, 'Y');
+  });
+
+  // A fused residual (Conv -> Add(z) -> activation): z added after the bias, before the activation, each
+  // chunk reading z at its own rows and channels.
+  const residualCases: [string, Partial<Conv2dShape>, boolean, { flags?: number; lo: number; hi: number } | undefined][] = [
+    ['3x3 pad 1', {}, true, undefined],
+    ['3x3 pad 1, Relu', {}, true, { lo: 0, hi: Infinity }],
+    ['1x1 direct, two images, no bias, Relu', { N: 2, KH: 1, KW: 1, pt: 0, pl: 0 }, false, { lo: 0, hi: Infinity }],
+    ['two groups, two images, HardSwish', { N: 2, group: 2 }, true, { flags: 256, lo: 0, hi: 0 }],
+    ['few positions (rows split), LeakyRelu', { C: 16, H: 2, W: 2, M: 64, OH: 2, OW: 2 }, true, { flags: 64, lo: 0.1, hi: 0 }],
+    ['stride 2, dilation 2, asymmetric pads, Clip', { sh: 2, sw: 2, dh: 2, dw: 2, pt: 2, pl: 0, OH: 6, OW: 4 }, true, { lo: -0.25, hi: 0.5 }],
+  ];
+  it.each(residualCases)('Conv + residual, %s', (_, o, biased, clamp) => {
+    const s = { ...base, ...o };
+    const x = randFloat32(s.N * s.C * s.H * s.W, 31);
+    const wt = randFloat32(s.M * (s.C / s.group) * s.KH * s.KW, 32);
+    const bias = biased ? randFloat32(s.M, 33) : undefined;
+    const z = randFloat32(s.N * s.M * s.OH * s.OW, 34);
+    const want = new Float32Array(z.length);
+    onOneThread(() => wasmConv2d(w, s, x, wt, bias, want, clamp, {}, z));
+    const before = parallelRuns();
+    const got = new Float32Array(z.length).fill(NaN);
+    expect(parallelConv2d(s, x, wt, bias, got, clamp, {}, z)).toBe(true);
+    expect(parallelRuns()).toBe(before + 1);
+    expectSameBits(got, want, 'Y');
+    // wasmConv2d offers it to the threads too, with the same bits.
+    const offered = new Float32Array(z.length);
+    wasmConv2d(w, s, x, wt, bias, offered, clamp, {}, z);
+    expect(parallelRuns()).toBe(before + 2);
+    expectSameBits(offered, want, 'Y (wasmConv2d)');
+    if (clamp === undefined) {
+      // The unfused order: (conv + bias) + z, rounded once to float32.
+      const conv = new Float32Array(z.length);
+      onOneThread(() => wasmConv2d(w, s, x, wt, bias, conv));
+      expectSameBits(got, conv.map((v, i) => v + z[i]!), 'Y (unfused)');
+    }
   });
 
   it('declines depthwise convolutions', () => {

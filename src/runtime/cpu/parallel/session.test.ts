@@ -16,6 +16,7 @@ import { Node } from '../../../ir/node.js';
 import { ArrayTensor } from '../../../ir/tensor.js';
 import { tensorType } from '../../../ir/types.js';
 import { loadReference } from '../../../parity/reference.js';
+import type { ExecutionPlan } from '../../plan.js';
 import { Session } from '../../session.js';
 import { fromIrTensor, Tensor } from '../../tensor.js';
 import { oneNodeModel } from '../../test-models.js';
@@ -130,6 +131,39 @@ describe('fused epilogues on 2 intra-op threads', () => {
     const two = (await (await Session.create(model)).run(feeds)).y!;
     expect(parallelRuns()).toBe(before + 1);
     expect(Buffer.from((two.data as Float32Array).buffer).equals(Buffer.from((one.data as Float32Array).buffer))).toBe(true);
+  });
+});
+
+describe('a fused residual on 2 intra-op threads', () => {
+  it('Conv -> Add(z) -> Relu, constant weights: one fused step the threads split', async () => {
+    // A ResNet basic block's second half: the shortcut z is the block's input.
+    const [C, S] = [64, 20];
+    const g = new Graph('g');
+    const x = g.addInput('x', tensorType(DataType.FLOAT, [1, C, S, S]));
+    const w = g.addInitializer('w', new ArrayTensor(DataType.FLOAT, [C, C, 3, 3], rand([C, C, 3, 3], 41).data as Float32Array));
+    const b = g.addInitializer('b', new ArrayTensor(DataType.FLOAT, [C], rand([C], 42).data as Float32Array));
+    const conv = g.appendNode(new Node('Conv', [x, w, b], { name: 'conv', outputs: ['t'], attributes: [attr.ints('pads', [1, 1, 1, 1])] }));
+    const add = g.appendNode(new Node('Add', [conv.output(0), x], { name: 'add', outputs: ['u'] }));
+    const relu = g.appendNode(new Node('Relu', [add.output(0)], { name: 'relu', outputs: ['y'] }));
+    for (const v of [conv.output(0), add.output(0), relu.output(0)]) v.type = tensorType(DataType.FLOAT, [1, C, S, S]);
+    g.addOutput(relu.output(0));
+    const model = new Model(g, new Map([['', 21]]));
+    const feeds = { x: rand([1, C, S, S], 43) };
+    const bits = (t: Tensor): Buffer => Buffer.from((t.data as Float32Array).buffer);
+    await setIntraOpThreads(1);
+    const unfused = (await (await Session.create(model, { graphOptimization: 'none' })).run(feeds)).y!;
+    const one = (await (await Session.create(model)).run(feeds)).y!;
+    expect(await setIntraOpThreads(2)).toBe(2);
+    const session = await Session.create(model);
+    const steps = (session as unknown as { plan: ExecutionPlan }).plan.steps.map((st) => st.label);
+    expect(steps).toContain('Conv+Add+Relu');
+    const before = parallelRuns();
+    for (let run = 0; run < 2; run++) {
+      const two = (await session.run(feeds)).y!;
+      expect(bits(two).equals(bits(one))).toBe(true);
+    }
+    expect(parallelRuns()).toBe(before + 2);
+    expect(bits(one).equals(bits(unfused))).toBe(true);
   });
 });
 

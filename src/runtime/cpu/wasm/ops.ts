@@ -290,13 +290,13 @@ export function wasmGemm(w: WasmKernels, g: GemmArgs, out: Float32Array): void {
  * y [N, M, OH, OW] = conv(x [N, C, H, W], w [M, C/group, KH, KW]) + bias, clamped. A group per input
  * channel (depthwise) runs the direct depthwise loop; the rest im2col + gemm per image and group.
  * `constant.b` keeps the weights resident, `constant.c` the bias. `residual` (y's size) is added after the
- * bias, before the activation (a fused Add); such a call runs on one thread.
+ * bias, before the activation (a fused Add).
  */
 export function wasmConv2d(
   w: WasmKernels, s: Conv2dShape, x: Float32Array, wt: Float32Array, bias: Float32Array | undefined, y: Float32Array, clamp?: Clamp,
   constant: Constant = {}, residual?: Float32Array,
 ): void {
-  if (residual === undefined && parallelConv2d(s, x, wt, bias, y, clamp, constant)) return;
+  if (parallelConv2d(s, x, wt, bias, y, clamp, constant, residual)) return;
   const [af, lo, hi] = clampFlags(clamp);
   const flags = af | (residual ? GEMM.RESIDUAL : 0);
   const h = beginCall(w);

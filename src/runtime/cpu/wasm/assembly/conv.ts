@@ -5,7 +5,7 @@
 import { alloc, copyF32 } from "./scratch";
 import { convGemmRange, gemmBlocked, gemmWith } from "./blocked";
 import { ROW_BIAS, storeN } from "./sgemm";
-import { activate, EPILOGUE, RESIDUAL, residualAt } from "./epilogue";
+import { activate, EPILOGUE, RESIDUAL, residualAt, setResidual } from "./epilogue";
 
 /** Extent of the padded input actually read along one axis. */
 @inline
@@ -117,14 +117,17 @@ export function conv2dPlanes(
 /**
  * conv2d's output channels i0 .. i1 (within each group) and positions j0 .. j1, for every image and
  * group, reading the planes conv2dPlanes returned: one thread's share, bit-identical to conv2d's values
- * there (Note [one summation order] in blocked.ts). Returns -1 when scratch memory runs out.
+ * there (Note [one summation order] in blocked.ts). `residual` is setResidual's delta (z's byte offset
+ * minus y's), read under the RESIDUAL flag: each thread's instance has its own, so every chunk sets it.
+ * Returns -1 when scratch memory runs out.
  */
 export function conv2dRange(
   planes: usize, w: usize, bias: usize, y: usize, N: i32, C: i32, H: i32, W: i32, M: i32, G: i32,
   KH: i32, KW: i32, sh: i32, sw: i32, dh: i32, dw: i32, pt: i32, pl: i32, OH: i32, OW: i32, flags: i32, lo: f32, hi: f32,
-  i0: i32, i1: i32, j0: i32, j1: i32,
+  residual: i32, i0: i32, i1: i32, j0: i32, j1: i32,
 ): i32 {
   const Cg = C / G;
+  setResidual(residual);
   geometry(H, W, KH, KW, sh, sw, dh, dw, pt, pl, OH, OW);
   const plane = gPad ? gHp * gWp : H * W;
   for (let n = 0; n < N; n++)
