@@ -73,7 +73,7 @@ describe.each([2, 3])('%i threads', (threads) => {
     // Clamped on odd shapes (a fused Relu).
     const clamp = (m + n) % 2 === 1 ? { lo: 0, hi: Infinity } : undefined;
     const want = new Float32Array(m * n);
-    wasmMatMul(w, a, Int32Array.of(0), b, Int32Array.of(0), want, m, n, k, clamp);
+    onOneThread(() => wasmMatMul(w, a, Int32Array.of(0), b, Int32Array.of(0), want, m, n, k, clamp));
     const got = new Float32Array(m * n).fill(NaN);
     const before = parallelRuns();
     expect(parallelMatMul(a, Int32Array.of(0), b, Int32Array.of(0), got, m, n, k, clamp)).toBe(true);
@@ -81,7 +81,7 @@ describe.each([2, 3])('%i threads', (threads) => {
     expectSameBits(got, want, 'C');
     // And as the one-thread path gives it with B resident (packed once where the sums keep their order).
     const resident = new Float32Array(m * n);
-    for (let run = 0; run < 2; run++) wasmMatMul(w, a, Int32Array.of(0), b, Int32Array.of(0), resident, m, n, k, clamp, { b: true });
+    for (let run = 0; run < 2; run++) onOneThread(() => wasmMatMul(w, a, Int32Array.of(0), b, Int32Array.of(0), resident, m, n, k, clamp, { b: true }));
     expectSameBits(got, resident, 'C (resident B)');
   });
 
@@ -101,7 +101,7 @@ describe.each([2, 3])('%i threads', (threads) => {
     const ao = Int32Array.from({ length: batch }, (_, t) => t * m * k);
     const bo = Int32Array.from({ length: batch }, (_, t) => (stacked ? 0 : ((t * 7) % batch) * k * n));
     const want = new Float32Array(batch * m * n);
-    wasmMatMul(w, a, ao, b, bo, want, m, n, k, clamp, {}, bias);
+    onOneThread(() => wasmMatMul(w, a, ao, b, bo, want, m, n, k, clamp, {}, bias));
     const got = new Float32Array(batch * m * n);
     expect(parallelMatMul(a, ao, b, bo, got, m, n, k, clamp, bias)).toBe(true);
     expectSameBits(got, want, 'C');
@@ -126,7 +126,7 @@ describe.each([2, 3])('%i threads', (threads) => {
       ...(cDims ? { c: { data: randFloat32(cDims.reduce((p, d) => p * d, 1), 13), dims: cDims } } : {}),
     };
     const want = new Float32Array(m * n);
-    wasmGemm(w, g, want);
+    onOneThread(() => wasmGemm(w, g, want));
     const got = new Float32Array(m * n);
     expect(parallelGemm(g, got)).toBe(true);
     expectSameBits(got, want, 'Y');
@@ -266,9 +266,9 @@ describe('resident constants in the pool (Note [resident constants in the pool])
       const g: GemmArgs = { a: randFloat32(40 * 300, 4), transA: false, b: randFloat32(300 * 72, 5), transB: true, m: 40, n: 72, k: 300, alpha: 0.5, beta: 1, c: { data: randFloat32(72, 6), dims: [72] } };
       for (const clamp of [undefined, { lo: 0, hi: Infinity }, { flags: 256, lo: 0, hi: 0 }, { flags: 64, lo: 0.1, hi: 0 }]) {
         const want = new Float32Array(2400);
-        wasmConv2d(w, s, x, wt, bias, want, clamp);
+        onOneThread(() => wasmConv2d(w, s, x, wt, bias, want, clamp));
         const wantG = new Float32Array(40 * 72);
-        wasmGemm(w, { ...g, clamp, constant: {} }, wantG);
+        onOneThread(() => wasmGemm(w, { ...g, clamp, constant: {} }, wantG));
         for (let call = 0; call < 3; call++) {
           const got = new Float32Array(2400);
           expect(parallelConv2d(s, x, wt, bias, got, clamp, { b: true, c: true })).toBe(true);
