@@ -1,6 +1,7 @@
 /** ai.onnx.ml ops: LabelEncoder, Binarizer, ArrayFeatureExtractor (TreeEnsemble in tree-ensemble.ts). */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { allocData, fromIrTensor, Tensor, type TensorType } from '../../../tensor.js';
+import { linearClassifier, linearRegressor } from './linear.js';
 import { treeEnsemble } from './tree-ensemble.js';
 
 type Key = string | number;
@@ -95,4 +96,6 @@ export const mlKernels: KernelTable = {
   Binarizer: binarizer,
   ArrayFeatureExtractor: arrayFeatureExtractor,
   TreeEnsemble: treeEnsemble,
+  LinearRegressor: linearRegressor,
+  LinearClassifier: linearClassifier,
 };
