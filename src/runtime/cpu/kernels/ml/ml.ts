@@ -2,6 +2,7 @@
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { allocData, fromIrTensor, Tensor, type TensorType } from '../../../tensor.js';
 import { linearClassifier, linearRegressor } from './linear.js';
+import { imputer, normalizer, scaler } from './preprocess.js';
 import { treeEnsemble } from './tree-ensemble.js';
 
 type Key = string | number;
@@ -98,4 +99,7 @@ export const mlKernels: KernelTable = {
   TreeEnsemble: treeEnsemble,
   LinearRegressor: linearRegressor,
   LinearClassifier: linearClassifier,
+  Normalizer: normalizer,
+  Scaler: scaler,
+  Imputer: imputer,
 };
