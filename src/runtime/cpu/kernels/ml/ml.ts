@@ -4,6 +4,7 @@ import { allocData, fromIrTensor, Tensor, type TensorType } from '../../../tenso
 import { linearClassifier, linearRegressor } from './linear.js';
 import { imputer, normalizer, scaler } from './preprocess.js';
 import { treeEnsemble } from './tree-ensemble.js';
+import { treeEnsembleRegressor } from './tree-ensemble-legacy.js';
 
 type Key = string | number;
 
@@ -102,4 +103,5 @@ export const mlKernels: KernelTable = {
   Normalizer: normalizer,
   Scaler: scaler,
   Imputer: imputer,
+  TreeEnsembleRegressor: treeEnsembleRegressor,
 };
