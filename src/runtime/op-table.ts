@@ -6,7 +6,8 @@
  * type constraints and the rest (~580 KiB). op-table.test.ts checks it against the registry, entry by entry.
  * Browser-safe.
  */
-import { AttributeType, type AttributeDefault, type AttributeSchema, type FormalParameterOption } from '../ir/ops/schema.js';
+import { AttributeType, type AttributeSchema, type FormalParameterOption } from '../ir/ops/schema.js';
+import { convertDefault, normalizeDomain } from '../ir/ops/schema-json.js';
 import raw from './generated/op-table.json' with { type: 'json' };
 
 export interface RuntimeParam {
@@ -39,40 +40,8 @@ export interface RuntimeSchema {
 type RawAttr = [name: string, type: string, flags: number, dflt?: unknown];
 type RawVersion = [since: number, attrs: RawAttr[], inputs: string[], outputs: string[], bodies?: [number, Record<string, number>, string][]];
 
-/**
- * '' and 'ai.onnx' name the same domain, the IR registry's normalizeDomain rule. Not imported from there:
- * importing anything from src/ir/ops/registry.ts keeps its schemas.json in a bundle (esbuild cannot drop
- * its top-level `raw.onnx_version` read), which is what this table is for avoiding.
- */
-export function normalizeDomain(domain: string): string {
-  return domain === 'ai.onnx' ? '' : domain;
-}
-
 const rawOps = (raw as unknown as { ops: Record<string, RawVersion[]> }).ops;
 const converted = new Map<string, readonly RuntimeSchema[]>();
-
-/** Non-finite floats and ints past 2^53 are strings in the JSON, as in the IR's schemas.json. */
-function jsonNumber(v: unknown, type: 'float' | 'int'): number | bigint {
-  if (typeof v === 'number') return v;
-  const s = String(v);
-  if (type === 'int') return BigInt(s);
-  return s === 'inf' ? Infinity : s === '-inf' ? -Infinity : NaN;
-}
-
-function convertDefault(type: AttributeType, v: unknown): AttributeDefault {
-  switch (type) {
-    case AttributeType.FLOAT:
-      return jsonNumber(v, 'float') as number;
-    case AttributeType.INT:
-      return jsonNumber(v, 'int');
-    case AttributeType.FLOATS:
-      return (v as unknown[]).map((x) => jsonNumber(x, 'float') as number);
-    case AttributeType.INTS:
-      return (v as unknown[]).map((x) => jsonNumber(x, 'int'));
-    default:
-      return v as AttributeDefault;
-  }
-}
 
 /** Built as the IR's registry builds AttributeSchema (same fields, same order), so the two compare equal. */
 function convertAttr([name, typeName, flags, dflt]: RawAttr): AttributeSchema {

@@ -2,7 +2,7 @@
  * The kernel registry: one table `(domain, op) -> KernelEntry`. A backend builds one from its kernel
  * family tables; the session asks it for the kernel in force at the model's opset.
  */
-import { normalizeDomain } from './op-table.js';
+import { normalizeDomain } from '../ir/ops/schema-json.js';
 import type { Kernel, KernelEntry, KernelTable } from './kernel.js';
 
 export type { KernelTable };

@@ -3,9 +3,9 @@
  * The JSON is turned into OpSchema objects once, on first use, so importing the IR stays cheap.
  */
 import raw from './generated/schemas.json' with { type: 'json' };
+import { convertDefault, normalizeDomain } from './schema-json.js';
 import {
   AttributeType,
-  type AttributeDefault,
   type AttributeSchema,
   type FormalParameter,
   type FormalParameterOption,
@@ -65,34 +65,6 @@ interface Tables {
 
 /** The ONNX version the schemas were generated from. */
 export const SCHEMA_ONNX_VERSION: string = (raw as unknown as RawFile).onnx_version;
-
-/** '' and 'ai.onnx' name the same domain (ONNX treats them as equal). */
-export function normalizeDomain(domain: string): string {
-  return domain === 'ai.onnx' ? '' : domain;
-}
-
-/** Non-finite floats and ints past 2^53 are strings in the JSON (JSON has no form for them). */
-function jsonNumber(v: unknown, type: 'float' | 'int'): number | bigint {
-  if (typeof v === 'number') return v;
-  const s = String(v);
-  if (type === 'int') return BigInt(s);
-  return s === 'inf' ? Infinity : s === '-inf' ? -Infinity : NaN;
-}
-
-function convertDefault(type: AttributeType, v: unknown): AttributeDefault {
-  switch (type) {
-    case AttributeType.FLOAT:
-      return jsonNumber(v, 'float') as number;
-    case AttributeType.INT:
-      return jsonNumber(v, 'int');
-    case AttributeType.FLOATS:
-      return (v as unknown[]).map((x) => jsonNumber(x, 'float') as number);
-    case AttributeType.INTS:
-      return (v as unknown[]).map((x) => jsonNumber(x, 'int'));
-    default:
-      return v as AttributeDefault;
-  }
-}
 
 function convertAttr(a: RawAttr): AttributeSchema {
   const type = AttributeType[a.type as keyof typeof AttributeType];
@@ -221,3 +193,5 @@ export function allowedTypes(schema: OpSchema, kind: 'input' | 'output', index: 
   const sets = load().allowed.get(schema) ?? resolveAllowed(schema);
   return (kind === 'input' ? sets.inputs : sets.outputs)[f];
 }
+
+export { normalizeDomain };
