@@ -3,6 +3,7 @@ import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isBigType } from '../../../tensor.js';
 import { isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
 import { batchNorm } from './batch-norm.js';
+import { reducePlanes } from '../pool/global-planes.js';
 
 type Out = { [i: number]: number };
 
@@ -94,33 +95,25 @@ function layerNorm(ctx: KernelContext): void {
   if (ctx.hasOutput(2)) storeNumbers(inv, ctx.output(2, statDims, stashType));
 }
 
+function maxOfPlane(xs: ArrayLike<number>, at: number, n: number): number {
+  let acc = -Infinity;
+  for (let i = at; i < at + n; i++) {
+    const v = xs[i]!;
+    if (v > acc || v !== v) acc = v;
+    if (acc !== acc) break;
+  }
+  return acc;
+}
+
+function meanOfPlane(xs: ArrayLike<number>, at: number, n: number): number {
+  let acc = 0;
+  for (let i = at; i < at + n; i++) acc += xs[i]!;
+  return acc / n;
+}
+
 function globalPool(max: boolean) {
-  return (ctx: KernelContext): void => {
-    const x = ctx.input(0);
-    const outer = (x.dims[0] ?? 1) * (x.dims[1] ?? 1);
-    let inner = 1;
-    for (let i = 2; i < x.dims.length; i++) inner *= x.dims[i]!;
-    const direct = isNumberStorage(x.type);
-    const xs = direct ? (x.data as ArrayLike<number>) : numbersOf(x);
-    const y = ctx.output(0, x.dims.map((d, i) => (i < 2 ? d : 1)), x.type);
-    const ys = direct ? (y.data as Out) : scratchFor(x.type, outer);
-    for (let o = 0, at = 0; o < outer; o++, at += inner) {
-      if (max) {
-        let acc = -Infinity;
-        for (let i = 0; i < inner; i++) {
-          const v = xs[at + i]!;
-          if (v > acc || v !== v) acc = v;
-          if (acc !== acc) break;
-        }
-        ys[o] = acc;
-      } else {
-        let acc = 0;
-        for (let i = 0; i < inner; i++) acc += xs[at + i]!;
-        ys[o] = acc / inner;
-      }
-    }
-    if (!direct) storeNumbers(ys as ArrayLike<number>, y);
-  };
+  const reduce = max ? maxOfPlane : meanOfPlane;
+  return (ctx: KernelContext): void => reducePlanes(ctx, ctx.input(0), reduce);
 }
 
 export const normalizationKernels: KernelTable = {

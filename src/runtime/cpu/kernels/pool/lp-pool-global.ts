@@ -6,30 +6,20 @@
  */
 import type { KernelContext, KernelTable } from '../../../kernel.js';
 import { isFloatType } from '../../../tensor.js';
-import { isNumberStorage, numbersOf, scratchFor, storeNumbers } from '../../numeric.js';
-
-type Out = { [i: number]: number };
+import { reducePlanes } from './global-planes.js';
 
 function globalLpPool(ctx: KernelContext): void {
   const X = ctx.input(0);
   if (X.dims.length < 3) throw ctx.error('GlobalLpPool needs an input of rank >= 3');
   if (!isFloatType(X.type)) throw ctx.error(`GlobalLpPool of ${X.type} is not supported`);
   const p = ctx.attrs.float('p', 2);
-  const planes = X.dims[0]! * X.dims[1]!;
-  let inner = 1;
-  for (let i = 2; i < X.dims.length; i++) inner *= X.dims[i]!;
-  const direct = isNumberStorage(X.type);
-  const x = direct ? (X.data as ArrayLike<number>) : numbersOf(X);
-  const Y = ctx.output(0, X.dims.map((d, i) => (i < 2 ? d : 1)), X.type);
-  const y = direct ? (Y.data as Out) : scratchFor(X.type, planes);
-  for (let pl = 0, at = 0; pl < planes; pl++, at += inner) {
+  reducePlanes(ctx, X, (x, at, inner) => {
     let s = 0;
     if (p === 2) for (let i = at; i < at + inner; i++) s += x[i]! * x[i]!;
     else if (p === 1) for (let i = at; i < at + inner; i++) s += Math.abs(x[i]!);
     else for (let i = at; i < at + inner; i++) s += Math.abs(x[i]!) ** p;
-    y[pl] = p === 2 ? Math.sqrt(s) : s ** (1 / p);
-  }
-  if (!direct) storeNumbers(y as ArrayLike<number>, Y);
+    return p === 2 ? Math.sqrt(s) : s ** (1 / p);
+  });
 }
 
 export const lpPoolGlobalKernels: KernelTable = { GlobalLpPool: globalLpPool };
